@@ -1,0 +1,370 @@
+package moltin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Customer is a customer as the API returns it. The password itself can
+// never be read back: HasPassword says whether one is set.
+type Customer struct {
+	ID          string
+	Name        string
+	Email       string
+	ExternalRef *string
+	HasPassword bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// wireCustomer is the legacy JSON:API shape, attributes directly under data.
+type wireCustomer struct {
+	Type        string  `json:"type"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Email       string  `json:"email"`
+	Password    any     `json:"password"`
+	ExternalRef *string `json:"external_ref"`
+	Meta        struct {
+		Timestamps struct {
+			CreatedAt string `json:"created_at"`
+			UpdatedAt string `json:"updated_at"`
+		} `json:"timestamps"`
+		// One documentation table puts the timestamps straight under meta.
+		CreatedAt string `json:"created_at"`
+		UpdatedAt string `json:"updated_at"`
+	} `json:"meta"`
+}
+
+func (w *wireCustomer) customer() (Customer, error) {
+	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef}
+	if c.ID == "" {
+		return c, errors.New("the API returned a customer without an id")
+	}
+	switch p := w.Password.(type) {
+	case bool:
+		c.HasPassword = p
+	case string:
+		c.HasPassword = p == "true"
+	}
+	var err error
+	if c.CreatedAt, err = parseTime(firstNonEmpty(w.Meta.Timestamps.CreatedAt, w.Meta.CreatedAt)); err != nil {
+		return c, fmt.Errorf("customer %s: created_at: %w", c.ID, err)
+	}
+	if c.UpdatedAt, err = parseTime(firstNonEmpty(w.Meta.Timestamps.UpdatedAt, w.Meta.UpdatedAt)); err != nil {
+		return c, fmt.Errorf("customer %s: updated_at: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+type customerDoc struct {
+	Data wireCustomer `json:"data"`
+}
+
+// CustomerCreate is the body of a create. Password and ExternalRef are sent
+// only when set.
+type CustomerCreate struct {
+	Name        string
+	Email       string
+	Password    *string
+	ExternalRef *string
+}
+
+func (in CustomerCreate) MarshalJSON() ([]byte, error) {
+	data := map[string]any{"type": "customer", "name": in.Name, "email": in.Email}
+	if in.Password != nil {
+		data["password"] = *in.Password
+	}
+	if in.ExternalRef != nil {
+		data["external_ref"] = *in.ExternalRef
+	}
+	return json.Marshal(map[string]any{"data": data})
+}
+
+// CustomerUpdate is a partial update: only the fields set are sent, and
+// ClearExternalRef sends `"external_ref": null`.
+type CustomerUpdate struct {
+	Name             *string
+	Email            *string
+	Password         *string
+	ExternalRef      *string
+	ClearExternalRef bool
+}
+
+// IsEmpty reports whether the update would change nothing.
+func (in CustomerUpdate) IsEmpty() bool {
+	return in.Name == nil && in.Email == nil && in.Password == nil && in.ExternalRef == nil && !in.ClearExternalRef
+}
+
+func (in CustomerUpdate) MarshalJSON() ([]byte, error) {
+	data := map[string]any{"type": "customer"}
+	if in.Name != nil {
+		data["name"] = *in.Name
+	}
+	if in.Email != nil {
+		data["email"] = *in.Email
+	}
+	if in.Password != nil {
+		data["password"] = *in.Password
+	}
+	if in.ExternalRef != nil {
+		data["external_ref"] = *in.ExternalRef
+	} else if in.ClearExternalRef {
+		data["external_ref"] = nil
+	}
+	return json.Marshal(map[string]any{"data": data})
+}
+
+func customerPath(id string) string { return "/v2/customers/" + url.PathEscape(id) }
+
+// GetCustomer reads one customer; a missing one is an *APIError for which
+// IsNotFound is true.
+func (c *Client) GetCustomer(ctx context.Context, id string) (Customer, error) {
+	var doc customerDoc
+	if err := c.do(ctx, http.MethodGet, customerPath(id), nil, nil, &doc); err != nil {
+		return Customer{}, err
+	}
+	return doc.Data.customer()
+}
+
+// UpdateCustomer sends a partial update and returns the whole customer.
+func (c *Client) UpdateCustomer(ctx context.Context, id string, in CustomerUpdate) (Customer, error) {
+	var doc customerDoc
+	if err := c.do(ctx, http.MethodPut, customerPath(id), nil, in, &doc); err != nil {
+		return Customer{}, err
+	}
+	return doc.Data.customer()
+}
+
+// DeleteCustomer deletes a customer; one that is already gone is no error.
+func (c *Client) DeleteCustomer(ctx context.Context, id string) error {
+	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// ErrCustomerMismatch is returned by CreateCustomer when, after a create of
+// unknown outcome, a customer with the email exists but differs from the one
+// asked for: it may not be ours, so it is neither adopted nor overwritten.
+type ErrCustomerMismatch struct {
+	Existing Customer
+	Cause    error
+}
+
+func (e *ErrCustomerMismatch) Error() string {
+	return fmt.Sprintf("a create of %s had an unknown outcome (%v), and customer %s now has that email with other attributes",
+		e.Existing.Email, e.Cause, e.Existing.ID)
+}
+
+// CreateCustomer creates a customer with one POST. A POST whose outcome is
+// unknown (connection lost after sending, or a 5xx) is never blindly sent
+// again: the customer is first looked up by email. None found, the POST is
+// sent again; one found with the asked-for attributes is adopted (it is the
+// one this POST created); one found with others is an *ErrCustomerMismatch.
+func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.maxElapsed)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		var doc customerDoc
+		err := c.do(ctx, http.MethodPost, "/v2/customers", nil, in, &doc)
+		if err == nil {
+			return doc.Data.customer()
+		}
+		var unknown *OutcomeUnknownError
+		if !errors.As(err, &unknown) || attempt >= c.retry.RetryMax {
+			return Customer{}, err
+		}
+		c.log.Warn(ctx, "Moltin customer create had an unknown outcome; looking the customer up by email before trying again",
+			map[string]any{"attempt": attempt + 1, "error": unknown.Err.Error()})
+		existing, found, lookupErr := c.FindCustomerByEmail(ctx, in.Email)
+		if lookupErr != nil {
+			return Customer{}, fmt.Errorf("%w; looking the customer up afterwards also failed: %v", err, lookupErr)
+		}
+		if found {
+			if matchesCreate(existing, in) {
+				c.log.Warn(ctx, "Moltin customer create had taken effect; adopting the created customer", map[string]any{"customer_id": existing.ID})
+				return existing, nil
+			}
+			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: unknown.Err}
+		}
+		wait := backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil)
+		select {
+		case <-ctx.Done():
+			return Customer{}, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+func matchesCreate(c Customer, in CustomerCreate) bool {
+	if c.Name != in.Name || !strings.EqualFold(c.Email, in.Email) {
+		return false
+	}
+	if (in.Password != nil) != c.HasPassword {
+		return false
+	}
+	return ptrEqual(c.ExternalRef, in.ExternalRef)
+}
+
+func ptrEqual(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// FindCustomerByEmail looks a customer up by email, case-insensitively. More
+// than one match (the API keeps emails unique, so this means a fault) is an
+// error.
+func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (Customer, bool, error) {
+	list, err := c.ListCustomers(ctx, ListOptions{Filters: []Filter{Eq("email", email)}, Limit: 2})
+	if err != nil {
+		return Customer{}, false, err
+	}
+	var matches []Customer
+	for _, cu := range list {
+		if strings.EqualFold(cu.Email, email) {
+			matches = append(matches, cu)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return Customer{}, false, nil
+	case 1:
+		return matches[0], true, nil
+	default:
+		return Customer{}, false, fmt.Errorf("%d customers have the email %s", len(matches), email)
+	}
+}
+
+// ListOptions selects, orders and bounds a listing.
+type ListOptions struct {
+	Filters []Filter
+	Sort    string
+	// Limit caps the number of customers returned; 0 means all.
+	Limit int
+	// PageSize is the page[limit] sent; 0 takes the API's maximum, 100.
+	PageSize int
+}
+
+const (
+	maxPageSize   = 100
+	maxListOffset = 10000
+)
+
+type listDoc struct {
+	Data []wireCustomer `json:"data"`
+	Meta struct {
+		Page struct {
+			Limit   int `json:"limit"`
+			Offset  int `json:"offset"`
+			Current int `json:"current"`
+			Total   int `json:"total"`
+		} `json:"page"`
+		Results struct {
+			Total int `json:"total"`
+		} `json:"results"`
+	} `json:"meta"`
+}
+
+// ListCustomers walks every page of a listing, up to opts.Limit customers.
+func (c *Client) ListCustomers(ctx context.Context, opts ListOptions) ([]Customer, error) {
+	pageSize := opts.PageSize
+	if pageSize <= 0 || pageSize > maxPageSize {
+		pageSize = maxPageSize
+	}
+	if opts.Limit > 0 && opts.Limit < pageSize {
+		pageSize = opts.Limit
+	}
+	q := url.Values{}
+	if len(opts.Filters) > 0 {
+		q.Set("filter", JoinFilters(opts.Filters))
+	}
+	if opts.Sort != "" {
+		q.Set("sort", opts.Sort)
+	}
+	var out []Customer
+	for offset := 0; ; {
+		if offset > maxListOffset {
+			return nil, fmt.Errorf("the listing has more than %d matches, the most the API pages through: narrow the filters", maxListOffset)
+		}
+		q.Set("page[limit]", strconv.Itoa(pageSize))
+		q.Set("page[offset]", strconv.Itoa(offset))
+		var doc listDoc
+		if err := c.do(ctx, http.MethodGet, "/v2/customers", q, nil, &doc); err != nil {
+			return nil, err
+		}
+		for i := range doc.Data {
+			cu, err := doc.Data[i].customer()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cu)
+			if opts.Limit > 0 && len(out) >= opts.Limit {
+				return out, nil
+			}
+		}
+		offset += len(doc.Data)
+		if len(doc.Data) < pageSize || (doc.Meta.Results.Total > 0 && offset >= doc.Meta.Results.Total) {
+			return out, nil
+		}
+	}
+}
+
+// CustomerToken is a customer's login token.
+type CustomerToken struct {
+	ID         string
+	CustomerID string
+	Token      string
+	ExpiresAt  time.Time
+}
+
+// CreateCustomerToken logs a customer in with email and password.
+func (c *Client) CreateCustomerToken(ctx context.Context, email, password string) (CustomerToken, error) {
+	body := map[string]any{"data": map[string]any{
+		"type": "token", "email": email, "password": password, "authentication_mechanism": "password",
+	}}
+	var doc struct {
+		Data struct {
+			ID         string `json:"id"`
+			CustomerID string `json:"customer_id"`
+			Token      string `json:"token"`
+			Expires    int64  `json:"expires"`
+		} `json:"data"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/v2/customers/tokens", nil, body, &doc); err != nil {
+		return CustomerToken{}, err
+	}
+	if doc.Data.Token == "" {
+		return CustomerToken{}, errors.New("POST /v2/customers/tokens: the API returned no token")
+	}
+	return CustomerToken{
+		ID:         doc.Data.ID,
+		CustomerID: doc.Data.CustomerID,
+		Token:      doc.Data.Token,
+		ExpiresAt:  time.Unix(doc.Data.Expires, 0).UTC(),
+	}, nil
+}

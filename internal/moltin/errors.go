@@ -1,0 +1,206 @@
+package moltin
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// APIError is an error answer of the API. It carries only what the server
+// said about the failure, never the request's headers or body.
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	RequestID  string
+	Errors     []ErrorObject
+	// NotJSON is set when the body was not the API's JSON (an HTML page from
+	// a proxy, say); ContentType then says what it was.
+	NotJSON     bool
+	ContentType string
+}
+
+// ErrorObject is one entry of the API's `errors` array.
+type ErrorObject struct {
+	Status    flexInt      `json:"status"`
+	Title     string       `json:"title"`
+	Detail    string       `json:"detail"`
+	Code      string       `json:"code,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+	Source    *ErrorSource `json:"source,omitempty"`
+}
+
+// ErrorSource points at the part of the request that an error is about.
+type ErrorSource struct {
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+// flexInt accepts a number or a numeric string: the API sends `status` as
+// either, depending on the service that answered.
+type flexInt int
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*f = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("status %q is not a number", s)
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.NotJSON {
+		ct := e.ContentType
+		if ct == "" {
+			ct = "no content type"
+		}
+		fmt.Fprintf(&b, " (the body was not the API's JSON but %s: a proxy or load balancer answered)", ct)
+	}
+	for _, o := range e.Errors {
+		switch {
+		case o.Title != "" && o.Detail != "":
+			fmt.Fprintf(&b, "; %s: %s", o.Title, o.Detail)
+		case o.Detail != "":
+			fmt.Fprintf(&b, "; %s", o.Detail)
+		case o.Title != "":
+			fmt.Fprintf(&b, "; %s", o.Title)
+		}
+		if o.Source != nil && o.Source.Pointer != "" {
+			fmt.Fprintf(&b, " (at %s)", o.Source.Pointer)
+		}
+	}
+	if id := e.requestID(); id != "" {
+		fmt.Fprintf(&b, " [request id %s]", id)
+	}
+	return b.String()
+}
+
+func (e *APIError) requestID() string {
+	if e.RequestID != "" {
+		return e.RequestID
+	}
+	for _, o := range e.Errors {
+		if o.RequestID != "" {
+			return o.RequestID
+		}
+	}
+	return ""
+}
+
+// Detail joins the details (or titles) of all error objects.
+func (e *APIError) Detail() string {
+	var parts []string
+	for _, o := range e.Errors {
+		if o.Detail != "" {
+			parts = append(parts, o.Detail)
+		} else if o.Title != "" {
+			parts = append(parts, o.Title)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// StatusOf returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusOf(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is the API's 404.
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is a duplicate (409, or a 422 about an
+// existing value: the API documents neither precisely).
+func IsConflict(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	if apiErr.StatusCode == http.StatusConflict {
+		return true
+	}
+	if apiErr.StatusCode == http.StatusUnprocessableEntity {
+		d := strings.ToLower(apiErr.Detail())
+		return strings.Contains(d, "already") || strings.Contains(d, "exists") || strings.Contains(d, "taken") || strings.Contains(d, "duplicate")
+	}
+	return false
+}
+
+// decodeAPIError builds an *APIError from an error response. It reads at most
+// 64 KiB of the body: the errors array is small, and a proxy page is not.
+func decodeAPIError(method, path string, resp *http.Response, body []byte) *APIError {
+	e := &APIError{
+		Method:      method,
+		Path:        path,
+		StatusCode:  resp.StatusCode,
+		RequestID:   resp.Header.Get("X-Request-Id"),
+		ContentType: resp.Header.Get("Content-Type"),
+	}
+	var doc struct {
+		Errors []ErrorObject `json:"errors"`
+	}
+	if len(body) == 0 {
+		return e
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Errors) == 0 {
+		e.NotJSON = !json.Valid(body)
+		return e
+	}
+	e.Errors = doc.Errors
+	return e
+}
+
+// OutcomeUnknownError says that a request which is not safe to repeat (a POST)
+// may or may not have taken effect: the connection failed after the request
+// was sent, or the server answered 5xx.
+type OutcomeUnknownError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s %s: the outcome is unknown: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// AuthError is a failure to obtain an access token.
+type AuthError struct {
+	StatusCode int
+	Detail     string
+	Err        error
+}
+
+func (e *AuthError) Error() string {
+	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusForbidden {
+		msg := fmt.Sprintf("authentication failed (%d %s): check client_id and client_secret", e.StatusCode, http.StatusText(e.StatusCode))
+		if e.Detail != "" {
+			msg += ": the API said: " + e.Detail
+		}
+		return msg
+	}
+	if e.StatusCode != 0 {
+		msg := fmt.Sprintf("could not obtain an access token: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+		if e.Detail != "" {
+			msg += ": " + e.Detail
+		}
+		return msg
+	}
+	return fmt.Sprintf("could not obtain an access token: %v", e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }

@@ -1,0 +1,205 @@
+package moltin
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+type ctxKey int
+
+const (
+	policyKey ctxKey = iota
+	attemptKey
+)
+
+// requestPolicy travels in a request's context: whether the request may be
+// repeated after an unknown outcome, and which attempt is under way (for the
+// logs).
+type requestPolicy struct {
+	idempotent bool
+	attempt    atomic.Int32
+}
+
+func withPolicy(ctx context.Context, idempotent bool) context.Context {
+	p := &requestPolicy{idempotent: idempotent}
+	return context.WithValue(ctx, policyKey, p)
+}
+
+func policyOf(ctx context.Context) *requestPolicy {
+	if p, ok := ctx.Value(policyKey).(*requestPolicy); ok {
+		return p
+	}
+	return &requestPolicy{}
+}
+
+func newRetryClient(hc *http.Client, cfg Config) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // the logging transport logs every attempt instead
+		RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		// Hand the last answer back, so its error body can be decoded.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			policyOf(req.Context()).attempt.Store(int32(attempt + 1))
+		},
+	}
+}
+
+// checkRetry: 408, 429 and connection failures are retried for every method;
+// 5xx and failures after the request was sent only for requests that are
+// safe to repeat (never a customer POST, which could create twice).
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	p := policyOf(ctx)
+	if err != nil {
+		var certErr *x509.UnknownAuthorityError
+		var authErr *AuthError
+		if errors.As(err, &certErr) || errors.As(err, &authErr) {
+			return false, nil
+		}
+		return p.idempotent || isDialError(err), nil
+	}
+	switch {
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil
+	case resp.StatusCode == http.StatusNotImplemented:
+		return false, nil
+	case resp.StatusCode >= 500:
+		return p.idempotent, nil
+	}
+	return false, nil
+}
+
+// isDialError reports a failure before any byte of the request was sent,
+// which makes even a POST safe to repeat.
+func isDialError(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// backoff honours Retry-After (seconds or an HTTP date, at most a minute) and
+// otherwise waits exponentially longer with full jitter, so that the ten
+// parallel operations of a Terraform run do not retry in lockstep.
+func backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return d
+		}
+	}
+	ceiling := minWait << min(attemptNum, 16)
+	if ceiling <= 0 || ceiling > maxWait {
+		ceiling = maxWait
+	}
+	return minWait/2 + rand.N(ceiling-minWait/2+1)
+}
+
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0, false
+	}
+	return max(0, min(d, maxRetryAfter)), true
+}
+
+// limitTransport makes every attempt, retries and token requests included,
+// wait for the client's rate limiter.
+type limitTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	return t.next.RoundTrip(req)
+}
+
+// authTransport sets the bearer token on every attempt, so that a retry after
+// a refresh carries the new token.
+type authTransport struct {
+	next   http.RoundTripper
+	tokens *tokenSource
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.tokens.token(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", "Bearer "+tok)
+	return t.next.RoundTrip(r)
+}
+
+// loggingTransport logs each attempt: method, path, status, duration, attempt
+// and the API's request id. Never headers, bodies or the query's values.
+type loggingTransport struct {
+	next    http.RoundTripper
+	log     Logger
+	ua      string
+	baseURL *url.URL
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if t.ua != "" && req.Header.Get("User-Agent") != t.ua {
+		req = req.Clone(ctx)
+		req.Header.Set("User-Agent", t.ua)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{
+		"http_method":  req.Method,
+		"http_path":    req.URL.Path,
+		"attempt":      int(policyOf(ctx).attempt.Load()),
+		"duration_ms":  time.Since(start).Milliseconds(),
+		"api_base_url": t.baseURL.String(),
+	}
+	if err != nil {
+		fields["error"] = unwrapURLError(err).Error()
+		t.log.Warn(ctx, "Moltin API request failed", fields)
+		return nil, err
+	}
+	fields["http_status"] = resp.StatusCode
+	if id := resp.Header.Get("X-Request-Id"); id != "" {
+		fields["request_id"] = id
+	}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		fields["retry_after"] = ra
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		t.log.Warn(ctx, "Moltin API request answered with a retryable status", fields)
+	} else {
+		t.log.Debug(ctx, "Moltin API request", fields)
+	}
+	return resp, nil
+}

@@ -1,0 +1,413 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+var (
+	_ resource.Resource                   = &customerResource{}
+	_ resource.ResourceWithConfigure      = &customerResource{}
+	_ resource.ResourceWithImportState    = &customerResource{}
+	_ resource.ResourceWithModifyPlan     = &customerResource{}
+	_ resource.ResourceWithValidateConfig = &customerResource{}
+)
+
+// NewCustomerResource is the moltin_customer resource.
+func NewCustomerResource() resource.Resource {
+	return &customerResource{}
+}
+
+type customerResource struct {
+	client *moltin.Client
+}
+
+type customerModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Email             emailValue   `tfsdk:"email"`
+	ExternalRef       types.String `tfsdk:"external_ref"`
+	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	HasPassword       types.Bool   `tfsdk:"has_password"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+	UpdatedAt         types.String `tfsdk:"updated_at"`
+}
+
+const maxExternalRefLength = 2048
+
+func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A customer of the store: a shopper account that can log in with its email and password. " +
+			"Most often used to seed the test customers that a storefront's end-to-end tests log in with.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The customer's ID, assigned by the API.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The customer's full name.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"email": schema.StringAttribute{
+				CustomType:          emailType{},
+				MarkdownDescription: "The customer's email address, unique in the store. Compared case-insensitively: a change of case by the API is not a change.",
+				Required:            true,
+				Validators:          []validator.String{emailValidator{}},
+			},
+			"external_ref": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("A reference to the customer in another system, at most %d characters. Removing it from the configuration clears it.", maxExternalRefLength),
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(maxExternalRefLength)},
+			},
+			"password_wo": schema.StringAttribute{
+				MarkdownDescription: "The customer's password, **write-only**: sent to the API but never stored in the plan or state. " +
+					"Needs Terraform 1.11+ or OpenTofu 1.11+. Sent on create, and on update only when `password_wo_version` changes. " +
+					"Requires `password_wo_version`; conflicts with `password`.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Any number that you change to send `password_wo` again (rotate the password). Never forces a replacement.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "The customer's password, for clients without write-only attributes (Terraform before 1.11, OpenTofu before 1.11). " +
+					"**Stored in plain text in the state**, since the API never returns a password and the state is the only place to compare it with. " +
+					"Prefer `password_wo`. Changing it sends only the password. Removing it leaves the customer's password as it is. Conflicts with `password_wo`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
+			},
+			"has_password": schema.BoolAttribute{
+				MarkdownDescription: "Whether the customer has a password set.",
+				Computed:            true,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the customer was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the customer was last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	client, ok := req.ProviderData.(*moltin.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *moltin.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.client = client
+}
+
+func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var pw types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
+	if !pw.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
+		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password_wo needs a client with write-only attributes",
+			"password_wo is a write-only attribute, which Terraform 1.11 and later and OpenTofu 1.11 and later support; this client does not. "+
+				"Upgrade the client, or use the password attribute instead (it works on every client, but stores the password in the state).")
+	}
+}
+
+// ModifyPlan makes the plan exact: has_password is known, and updated_at
+// stays as it is when the change needs no request (such as moving the same
+// password from password to password_wo).
+func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config customerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	var state customerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	update, unknown := planUpdate(&state, &plan, &config)
+	if unknown {
+		return
+	}
+	if update.Password != nil {
+		plan.HasPassword = types.BoolValue(true)
+	} else {
+		plan.HasPassword = state.HasPassword
+	}
+	if update.IsEmpty() {
+		plan.UpdatedAt = state.UpdatedAt
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planUpdate builds the partial update that takes state to plan: only the
+// attributes that differ, and the password only when a new one is meant to
+// be sent. unknown is true when the plan holds values known only at apply.
+func planUpdate(state, plan, config *customerModel) (update moltin.CustomerUpdate, unknown bool) {
+	if plan.Name.IsUnknown() || plan.Email.IsUnknown() || plan.ExternalRef.IsUnknown() || plan.Password.IsUnknown() ||
+		plan.PasswordWOVersion.IsUnknown() || config.PasswordWO.IsUnknown() {
+		return update, true
+	}
+	if !plan.Name.Equal(state.Name) {
+		update.Name = plan.Name.ValueStringPointer()
+	}
+	if plan.Email.ValueString() != state.Email.ValueString() {
+		update.Email = plan.Email.ValueStringPointer()
+	}
+	if !plan.ExternalRef.Equal(state.ExternalRef) {
+		if plan.ExternalRef.IsNull() {
+			update.ClearExternalRef = true
+		} else {
+			update.ExternalRef = plan.ExternalRef.ValueStringPointer()
+		}
+	}
+	// Removing password (or password_wo) from the configuration stops managing
+	// the password; it never clears it.
+	if !plan.Password.IsNull() && !plan.Password.Equal(state.Password) {
+		update.Password = plan.Password.ValueStringPointer()
+	}
+	if !config.PasswordWO.IsNull() && !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
+		// Moving the same password from password to password_wo sends nothing.
+		if !state.Password.Equal(config.PasswordWO) {
+			update.Password = config.PasswordWO.ValueStringPointer()
+		}
+	}
+	return update, false
+}
+
+func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config customerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := moltin.CustomerCreate{
+		Name:        plan.Name.ValueString(),
+		Email:       plan.Email.ValueString(),
+		ExternalRef: plan.ExternalRef.ValueStringPointer(),
+		Password:    plan.Password.ValueStringPointer(),
+	}
+	if !config.PasswordWO.IsNull() {
+		in.Password = config.PasswordWO.ValueStringPointer()
+	}
+	secrets := secretsOf(&plan, &config)
+	ctx = maskSecrets(ctx, secrets...)
+
+	c, err := r.client.CreateCustomer(ctx, in)
+	if err != nil {
+		r.createError(ctx, &resp.Diagnostics, in.Email, err, secrets)
+		return
+	}
+	tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
+	plan.setFromAPI(c)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, email string, err error, secrets []string) {
+	var mismatch *moltin.ErrCustomerMismatch
+	switch {
+	case errors.As(err, &mismatch):
+		diags.AddAttributeError(path.Root("email"), "Customer create had an unknown outcome",
+			r.client.Redact(fmt.Sprintf("%s.\n\nThe provider did not adopt it, since its attributes differ from the configuration. "+
+				"If it is the customer you meant, import it:\n\n%s", err, importHint(mismatch.Existing.ID)), secrets...))
+	case moltin.IsConflict(err):
+		detail := fmt.Sprintf("A customer with the email %s already exists in the store.", email)
+		if existing, found, lookupErr := r.client.FindCustomerByEmail(ctx, email); lookupErr == nil && found {
+			detail += fmt.Sprintf(" Its id is %s.", existing.ID)
+		}
+		detail += " To manage the existing customer with Terraform, import it, for example with an import block:\n\n" +
+			importHint(email) + "\n\nor choose another email. The API said: " + err.Error()
+		diags.AddAttributeError(path.Root("email"), "Email already taken", r.client.Redact(detail, secrets...))
+	default:
+		diags.AddError("Could not create the customer", r.client.Redact(err.Error(), secrets...))
+	}
+}
+
+func importHint(id string) string {
+	return fmt.Sprintf("import {\n  to = moltin_customer.<name>\n  id = %q\n}", id)
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secrets := secretsOf(&state, nil)
+	ctx = maskSecrets(ctx, secrets...)
+	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
+	if moltin.IsNotFound(err) {
+		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the customer", r.client.Redact(err.Error(), secrets...))
+		return
+	}
+	state.setFromAPI(c)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config customerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secrets := append(secretsOf(&plan, &config), secretsOf(&state, nil)...)
+	ctx = maskSecrets(ctx, secrets...)
+
+	update, _ := planUpdate(&state, &plan, &config)
+	if update.IsEmpty() {
+		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
+	if err != nil {
+		summary := "Could not update the customer"
+		if moltin.IsConflict(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("email"), "Email already taken",
+				r.client.Redact(fmt.Sprintf("Another customer already has the email %s: choose another. The API said: %s", plan.Email.ValueString(), err), secrets...))
+			return
+		}
+		if moltin.IsNotFound(err) {
+			summary = "The customer no longer exists"
+		}
+		resp.Diagnostics.AddError(summary, r.client.Redact(err.Error(), secrets...))
+		return
+	}
+	plan.setFromAPI(c)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secrets := secretsOf(&state, nil)
+	ctx = maskSecrets(ctx, secrets...)
+	if err := r.client.DeleteCustomer(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Could not delete the customer", r.client.Redact(err.Error(), secrets...))
+	}
+}
+
+// ImportState takes a customer id, or an email (anything with an @), which is
+// looked up through the list endpoint.
+func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if strings.Contains(id, "@") {
+		c, found, err := r.client.FindCustomerByEmail(ctx, id)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not look the customer up by email", r.client.Redact(err.Error()))
+			return
+		}
+		if !found {
+			resp.Diagnostics.AddError("No customer has that email",
+				fmt.Sprintf("No customer in the store has the email %s. Check the address, or import by the customer's id.", id))
+			return
+		}
+		id = c.ID
+	}
+	if id == "" {
+		resp.Diagnostics.AddError("Missing import id", "Import a customer by its id or its email address.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// setFromAPI copies what the API knows into the model; passwords and the
+// version stay as they are, since the API never returns them.
+func (m *customerModel) setFromAPI(c moltin.Customer) {
+	m.ID = types.StringValue(c.ID)
+	m.Name = types.StringValue(c.Name)
+	m.Email = newEmailValue(c.Email)
+	m.ExternalRef = types.StringPointerValue(c.ExternalRef)
+	m.HasPassword = types.BoolValue(c.HasPassword)
+	m.CreatedAt = timeValue(c.CreatedAt)
+	m.UpdatedAt = timeValue(c.UpdatedAt)
+	// Write-only values are never kept.
+	m.PasswordWO = types.StringNull()
+}
+
+func timeValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+}
+
+func secretsOf(m, config *customerModel) []string {
+	var out []string
+	for _, v := range []types.String{m.Password, m.PasswordWO} {
+		if s := v.ValueString(); s != "" {
+			out = append(out, s)
+		}
+	}
+	if config != nil {
+		if s := config.PasswordWO.ValueString(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// maskSecrets masks the values in every log line written with ctx, a second
+// line of defence behind the client, which never logs bodies.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password", "password_wo", "client_secret", "token", "access_token", "Authorization")
+	if len(secrets) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	}
+	return ctx
+}

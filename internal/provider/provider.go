@@ -1,0 +1,301 @@
+// Package provider is the Terraform side of the Moltin provider: schemas,
+// models, and the mapping of plans and state onto internal/moltin calls.
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+// Environment variables read when the provider block leaves a setting out.
+// The EPCC_ names are Elastic Path's current ones; the MOLTIN_ names are the
+// older ones that existing pipelines still export.
+var (
+	envClientID             = []string{"EPCC_CLIENT_ID", "MOLTIN_CLIENT_ID"}
+	envClientSecret         = []string{"EPCC_CLIENT_SECRET", "MOLTIN_CLIENT_SECRET"}
+	envBaseURL              = []string{"EPCC_API_BASE_URL", "MOLTIN_API_BASE_URL"}
+	envMaxRequestsPerSecond = []string{"EPCC_MAX_REQUESTS_PER_SECOND"}
+	envMaxRetries           = []string{"EPCC_MAX_RETRIES"}
+	envRequestTimeout       = []string{"EPCC_REQUEST_TIMEOUT"}
+)
+
+var (
+	_ provider.Provider                       = &moltinProvider{}
+	_ provider.ProviderWithEphemeralResources = &moltinProvider{}
+)
+
+type moltinProvider struct {
+	version string
+}
+
+// New returns the provider factory for a release version ("dev", "test").
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &moltinProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	ClientID             types.String  `tfsdk:"client_id"`
+	ClientSecret         types.String  `tfsdk:"client_secret"`
+	APIBaseURL           types.String  `tfsdk:"api_base_url"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	MaxRetries           types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+}
+
+func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "moltin"
+	resp.Version = p.version
+}
+
+func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages customers of the Moltin API (Elastic Path Commerce Cloud) with client credentials.",
+		Attributes: map[string]schema.Attribute{
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The store's client ID. Falls back to `EPCC_CLIENT_ID`, then `MOLTIN_CLIENT_ID`.",
+				Optional:            true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "The store's client secret. Falls back to `EPCC_CLIENT_SECRET`, then `MOLTIN_CLIENT_SECRET`. Prefer the environment variable, so that the secret is not in configuration files.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"api_base_url": schema.StringAttribute{
+				MarkdownDescription: "The API's base URL. Falls back to `EPCC_API_BASE_URL`, then `MOLTIN_API_BASE_URL`; defaults to `" + moltin.DefaultBaseURL + "`. Regional hosts are `https://useast.api.elasticpath.com` and `https://euwest.api.elasticpath.com`. Must be `https://`; plain `http://` is accepted only for loopback hosts (a local emulator).",
+				Optional:            true,
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most API requests per second that this provider sends, over all operations of one run. Falls back to `EPCC_MAX_REQUESTS_PER_SECOND`; defaults to %d, the limit of a development store (production stores allow 100).", moltin.DefaultMaxRequestsPerSecond),
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 408, a 429, a 5xx (not for creates) or a connection failure. Falls back to `EPCC_MAX_RETRIES`; defaults to %d. `0` turns retries off.", moltin.DefaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 100)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{}},
+			},
+		},
+	}
+}
+
+func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, a := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+		env   []string
+	}{
+		{"client_id", cfg.ClientID, envClientID},
+		{"client_secret", cfg.ClientSecret, envClientSecret},
+		{"api_base_url", cfg.APIBaseURL, envBaseURL},
+		{"max_requests_per_second", cfg.MaxRequestsPerSecond, envMaxRequestsPerSecond},
+		{"max_retries", cfg.MaxRetries, envMaxRetries},
+		{"request_timeout", cfg.RequestTimeout, envRequestTimeout},
+	} {
+		if a.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting",
+				fmt.Sprintf("The provider cannot be configured because %s is not known until apply. Set it to a value known at plan time, use the %s environment variable, or apply the resource it depends on first with -target.",
+					a.name, joinOr(a.env)))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	clientID := stringOrEnv(cfg.ClientID, envClientID)
+	clientSecret := stringOrEnv(cfg.ClientSecret, envClientSecret)
+	baseURL := stringOrEnv(cfg.APIBaseURL, envBaseURL)
+	if baseURL == "" {
+		baseURL = moltin.DefaultBaseURL
+	}
+	if clientID == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing client_id",
+			"The provider needs the store's client ID. Set client_id in the provider block or the "+joinOr(envClientID)+" environment variable.")
+	}
+	if clientSecret == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
+			"The provider needs the store's client secret. Set the "+joinOr(envClientSecret)+" environment variable (preferred) or client_secret in the provider block.")
+	}
+	if _, err := moltin.ParseBaseURL(baseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api_base_url"), "Invalid api_base_url", err.Error())
+	}
+
+	mcfg := moltin.Config{
+		BaseURL:      baseURL,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		UserAgent:    fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion),
+		Logger:       tflogLogger{},
+	}
+	if v, ok := floatSetting(&resp.Diagnostics, "max_requests_per_second", cfg.MaxRequestsPerSecond, envMaxRequestsPerSecond); ok {
+		mcfg.MaxRequestsPerSecond = v
+	}
+	if v, ok := intSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries, envMaxRetries); ok {
+		mcfg.MaxRetries = int(v)
+		if v == 0 {
+			mcfg.MaxRetries = -1
+		}
+	}
+	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
+		}
+		mcfg.RequestTimeout = d
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := sharedClient(mcfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Moltin provider", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "Moltin provider configured", map[string]any{"api_base_url": client.BaseURL()})
+	resp.ResourceData = client
+	resp.DataSourceData = client
+	resp.EphemeralResourceData = client
+}
+
+func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewCustomerResource,
+	}
+}
+
+func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{}
+}
+
+// Terraform may configure the provider more than once in one process. One
+// client per distinct configuration keeps one token and one rate limiter
+// for the whole process, as the API's limits are per store, not per call.
+var (
+	clientsMu sync.Mutex
+	clients   = map[[32]byte]*moltin.Client{}
+)
+
+func sharedClient(cfg moltin.Config) (*moltin.Client, error) {
+	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%d", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
+		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RequestTimeout))
+	clientsMu.Lock()
+	defer clientsMu.Unlock()
+	if c, ok := clients[key]; ok {
+		return c, nil
+	}
+	c, err := moltin.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	clients[key] = c
+	return c, nil
+}
+
+func stringOrEnv(v types.String, env []string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	for _, name := range env {
+		if s := os.Getenv(name); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func floatSetting(diags interface {
+	AddAttributeError(path.Path, string, string)
+}, name string, v types.Float64, env []string) (float64, bool) {
+	if !v.IsNull() {
+		return v.ValueFloat64(), true
+	}
+	s := stringOrEnv(types.StringNull(), env)
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0.1 {
+		diags.AddAttributeError(path.Root(name), "Invalid "+name, fmt.Sprintf("%s=%q is not a number of at least 0.1.", env[0], s))
+		return 0, false
+	}
+	return f, true
+}
+
+func intSetting(diags interface {
+	AddAttributeError(path.Path, string, string)
+}, name string, v types.Int64, env []string) (int64, bool) {
+	if !v.IsNull() {
+		return v.ValueInt64(), true
+	}
+	s := stringOrEnv(types.StringNull(), env)
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 100 {
+		diags.AddAttributeError(path.Root(name), "Invalid "+name, fmt.Sprintf("%s=%q is not a whole number from 0 to 100.", env[0], s))
+		return 0, false
+	}
+	return n, true
+}
+
+func joinOr(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	s := names[0]
+	for _, n := range names[1 : len(names)-1] {
+		s += ", " + n
+	}
+	return s + " or " + names[len(names)-1]
+}
+
+// tflogLogger sends the client's request lines to Terraform's provider log.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
+}
