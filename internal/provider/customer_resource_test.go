@@ -101,7 +101,9 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) error { return env.expectOneMutation("create", "name", "email", "external_ref", "password")() },
+					func(s *terraform.State) error {
+						return env.expectOneMutation("create", "name", "email", "external_ref", "password")()
+					},
 					func(s *terraform.State) error {
 						firstID = s.RootModule().Resources[customerAddr].Primary.ID
 						if !env.CheckPassword("ann@example.com", pw1) {
@@ -172,8 +174,8 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 			},
 			{
 				// Nothing changed: an empty plan, and no request but reads.
-				PreConfig: reset,
-				Config:    step(rotated),
+				PreConfig:        reset,
+				Config:           step(rotated),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
 					if muts := env.mutations(); len(muts) != 0 {

@@ -1,0 +1,102 @@
+// Command testsummary reads `go test -json` events on stdin and prints the
+// failures with their output, one line per test result, and counts.
+// With -count it prints only "<suite>: N passed, N failed, N skipped".
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+type event struct {
+	Action  string
+	Package string
+	Test    string
+	Output  string
+	Elapsed float64
+}
+
+func main() {
+	countOnly := flag.Bool("count", false, "print only the counts line")
+	flag.Parse()
+	suite := flag.Arg(0)
+
+	output := map[string]*strings.Builder{}
+	var passed, failed, skipped int
+	var results []string
+	var buildFailures []string
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var e event
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// Build errors come as plain text lines.
+			buildFailures = append(buildFailures, sc.Text())
+			continue
+		}
+		key := e.Package + " " + e.Test
+		switch e.Action {
+		case "output":
+			b := output[key]
+			if b == nil {
+				b = &strings.Builder{}
+				output[key] = b
+			}
+			b.WriteString(e.Output)
+		case "pass", "fail", "skip":
+			if e.Test == "" {
+				if e.Action == "fail" {
+					results = append(results, fmt.Sprintf("FAIL package %s", e.Package))
+					if b := output[key]; b != nil {
+						results = append(results, b.String())
+					}
+				}
+				continue
+			}
+			switch e.Action {
+			case "pass":
+				passed++
+				results = append(results, fmt.Sprintf("--- PASS: %s (%.1fs) [%s]", e.Test, e.Elapsed, short(e.Package)))
+			case "skip":
+				skipped++
+				reason := ""
+				if b := output[key]; b != nil {
+					reason = lastLine(b.String())
+				}
+				results = append(results, fmt.Sprintf("--- SKIP: %s [%s] %s", e.Test, short(e.Package), reason))
+			case "fail":
+				failed++
+				results = append(results, fmt.Sprintf("--- FAIL: %s (%.1fs) [%s]", e.Test, e.Elapsed, short(e.Package)))
+				if b := output[key]; b != nil {
+					results = append(results, b.String())
+				}
+			}
+		}
+	}
+	if len(buildFailures) > 0 {
+		failed++
+	}
+	if *countOnly {
+		fmt.Printf("%s: %d passed, %d failed, %d skipped\n", suite, passed, failed, skipped)
+		return
+	}
+	for _, r := range results {
+		fmt.Println(r)
+	}
+	for _, l := range buildFailures {
+		fmt.Println(l)
+	}
+}
+
+func short(pkg string) string {
+	return strings.TrimPrefix(pkg, "github.com/moltin-community/terraform-provider-moltin/")
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
