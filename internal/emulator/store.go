@@ -285,3 +285,20 @@ func (s *Server) ExpireTokens() {
 		s.accessTokens[k] = t
 	}
 }
+
+// IssuedTokens returns every access token and customer token issued so far,
+// expired ones included, so that leak tests can search logs and state for
+// them.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.accessTokens)+len(s.customerTokens))
+	for tok := range s.accessTokens {
+		out = append(out, tok)
+	}
+	for tok := range s.customerTokens {
+		out = append(out, tok)
+	}
+	sort.Strings(out)
+	return out
+}
