@@ -96,15 +96,7 @@ func authError(err error) error {
 			Errors []ErrorObject `json:"errors"`
 		}
 		if json.Unmarshal(re.Body, &doc) == nil {
-			var parts []string
-			for _, o := range doc.Errors {
-				if o.Detail != "" {
-					parts = append(parts, o.Detail)
-				} else if o.Title != "" {
-					parts = append(parts, o.Title)
-				}
-			}
-			ae.Detail = strings.Join(parts, "; ")
+			ae.Detail = (&APIError{Errors: doc.Errors}).Detail()
 		}
 		return ae
 	}

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -157,10 +159,10 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		UserAgent:    fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion),
 		Logger:       tflogLogger{},
 	}
-	if v, ok := floatSetting(&resp.Diagnostics, "max_requests_per_second", cfg.MaxRequestsPerSecond, envMaxRequestsPerSecond); ok {
+	if v, ok := envSetting(&resp.Diagnostics, "max_requests_per_second", cfg.MaxRequestsPerSecond.ValueFloat64Pointer(), envMaxRequestsPerSecond, parseRate); ok {
 		mcfg.MaxRequestsPerSecond = v
 	}
-	if v, ok := intSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries, envMaxRetries); ok {
+	if v, ok := envSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
 		mcfg.MaxRetries = int(v)
 		if v == 0 {
 			mcfg.MaxRetries = -1
@@ -196,11 +198,16 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewCustomerDataSource,
+		NewCustomersDataSource,
+	}
 }
 
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewCustomerTokenEphemeralResource,
+	}
 }
 
 // Terraform may configure the provider more than once in one process. One
@@ -239,40 +246,39 @@ func stringOrEnv(v types.String, env []string) string {
 	return ""
 }
 
-func floatSetting(diags interface {
-	AddAttributeError(path.Path, string, string)
-}, name string, v types.Float64, env []string) (float64, bool) {
-	if !v.IsNull() {
-		return v.ValueFloat64(), true
+// envSetting returns the configured value if there is one, else the first
+// environment variable's value as parse reads it.
+func envSetting[T any](diags *diag.Diagnostics, name string, configured *T, env []string, parse func(string) (T, error)) (T, bool) {
+	var zero T
+	if configured != nil {
+		return *configured, true
 	}
 	s := stringOrEnv(types.StringNull(), env)
 	if s == "" {
-		return 0, false
+		return zero, false
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0.1 {
-		diags.AddAttributeError(path.Root(name), "Invalid "+name, fmt.Sprintf("%s=%q is not a number of at least 0.1.", env[0], s))
-		return 0, false
+	v, err := parse(s)
+	if err != nil {
+		diags.AddAttributeError(path.Root(name), "Invalid "+name, fmt.Sprintf("%s=%q: %v.", env[0], s, err))
+		return zero, false
 	}
-	return f, true
+	return v, true
 }
 
-func intSetting(diags interface {
-	AddAttributeError(path.Path, string, string)
-}, name string, v types.Int64, env []string) (int64, bool) {
-	if !v.IsNull() {
-		return v.ValueInt64(), true
+func parseRate(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0.1 {
+		return 0, errors.New("want a number of at least 0.1")
 	}
-	s := stringOrEnv(types.StringNull(), env)
-	if s == "" {
-		return 0, false
-	}
+	return f, nil
+}
+
+func parseRetries(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > 100 {
-		diags.AddAttributeError(path.Root(name), "Invalid "+name, fmt.Sprintf("%s=%q is not a whole number from 0 to 100.", env[0], s))
-		return 0, false
+		return 0, errors.New("want a whole number from 0 to 100")
 	}
-	return n, true
+	return n, nil
 }
 
 func joinOr(names []string) string {
