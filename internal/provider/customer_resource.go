@@ -12,10 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -28,6 +30,7 @@ var (
 	_ resource.ResourceWithImportState    = &customerResource{}
 	_ resource.ResourceWithModifyPlan     = &customerResource{}
 	_ resource.ResourceWithValidateConfig = &customerResource{}
+	_ resource.ResourceWithIdentity       = &customerResource{}
 )
 
 // NewCustomerResource is the moltin_customer resource.
@@ -50,6 +53,14 @@ type customerModel struct {
 	HasPassword       types.Bool   `tfsdk:"has_password"`
 	CreatedAt         types.String `tfsdk:"created_at"`
 	UpdatedAt         types.String `tfsdk:"updated_at"`
+}
+
+// customerIdentityModel is the resource identity: the customer's id, which
+// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
+// 1.12+) keep it beside the state and accept it in import blocks; older
+// clients never ask for it.
+type customerIdentityModel struct {
+	ID types.String `tfsdk:"id"`
 }
 
 const maxExternalRefLength = 2048
@@ -121,6 +132,25 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 		},
 	}
+}
+
+func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       "The customer's ID.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setIdentity records the customer's id as the resource identity.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, customerIdentityModel{ID: types.StringValue(id)})
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -245,6 +275,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	plan.setFromAPI(c)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, email string, err error, secrets []string) {
@@ -291,6 +322,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.setFromAPI(c)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -308,6 +340,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		return
 	}
 	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
@@ -326,6 +359,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.setFromAPI(c)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -342,8 +376,13 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // ImportState takes a customer id, or an email (anything with an @), which is
-// looked up through the list endpoint.
+// looked up through the list endpoint; or, from an import block's identity
+// (no ID then), the identity's id.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	if strings.Contains(id, "@") {
 		c, found, err := r.client.FindCustomerByEmail(ctx, id)
@@ -363,6 +402,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }
 
 // setFromAPI copies what the API knows into the model; passwords and the

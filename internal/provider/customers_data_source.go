@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+var (
+	_ datasource.DataSource              = &customersDataSource{}
+	_ datasource.DataSourceWithConfigure = &customersDataSource{}
+)
+
+// NewCustomersDataSource is the moltin_customers data source.
+func NewCustomersDataSource() datasource.DataSource {
+	return &customersDataSource{}
+}
+
+type customersDataSource struct {
+	client *moltin.Client
+}
+
+type customersDataModel struct {
+	Email       types.String `tfsdk:"email"`
+	Name        types.String `tfsdk:"name"`
+	NameLike    types.String `tfsdk:"name_like"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+	Sort        types.String `tfsdk:"sort"`
+	Limit       types.Int64  `tfsdk:"limit"`
+	Customers   types.List   `tfsdk:"customers"`
+}
+
+// customerListItem is one element of customers.
+type customerListItem struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Email       types.String `tfsdk:"email"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+	HasPassword types.Bool   `tfsdk:"has_password"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+var customerListItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id":           types.StringType,
+	"name":         types.StringType,
+	"email":        types.StringType,
+	"external_ref": types.StringType,
+	"has_password": types.BoolType,
+	"created_at":   types.StringType,
+	"updated_at":   types.StringType,
+}}
+
+// customerSortFields are the API's sort keys; a leading '-' reverses.
+var customerSortFields = []string{"created_at", "email", "id", "name", "updated_at"}
+
+func sortValues() []string {
+	out := make([]string, 0, 2*len(customerSortFields))
+	for _, f := range customerSortFields {
+		out = append(out, f, "-"+f)
+	}
+	return out
+}
+
+func (d *customersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customers"
+}
+
+func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the customers that match all the filters given (none: every customer), walking every page of the API's listing. " +
+			"An empty result is no error.",
+		Attributes: map[string]schema.Attribute{
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Only the customer with this email address, compared case-insensitively.",
+				Optional:            true,
+				Validators:          []validator.String{emailValidator{}},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
+				Optional:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
+				},
+			},
+			"name_like": schema.StringAttribute{
+				MarkdownDescription: "Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: `Ann*` finds `Ann Smith` and `anne`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_ref": schema.StringAttribute{
+				MarkdownDescription: "Only customers with exactly this external reference.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"sort": schema.StringAttribute{
+				MarkdownDescription: "The order of `customers`: one of `" + strings.Join(customerSortFields, "`, `") +
+					"`, ascending, or with a leading `-` descending (`-created_at`). Defaults to the API's order, newest first.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(sortValues()...)},
+			},
+			"limit": schema.Int64Attribute{
+				MarkdownDescription: "The most customers to return. Defaults to all of them.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"customers": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching customers, in the order asked for.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":           schema.StringAttribute{MarkdownDescription: "The customer's ID.", Computed: true},
+						"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
+						"email":        schema.StringAttribute{MarkdownDescription: "The customer's email address.", Computed: true},
+						"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
+						"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
+						"created_at":   schema.StringAttribute{MarkdownDescription: descCustomerCreatedAt, Computed: true},
+						"updated_at":   schema.StringAttribute{MarkdownDescription: descCustomerUpdatedAt, Computed: true},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg customersDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+
+	// The client quotes every filter value, so a comma or parenthesis in a
+	// name cannot end the term or add another.
+	var opts moltin.ListOptions
+	for _, f := range []struct {
+		value types.String
+		term  func(field, value string) moltin.Filter
+		field string
+	}{
+		{cfg.Email, moltin.Eq, "email"},
+		{cfg.Name, moltin.Eq, "name"},
+		{cfg.NameLike, moltin.Like, "name"},
+		{cfg.ExternalRef, moltin.Eq, "external_ref"},
+	} {
+		if !f.value.IsNull() {
+			opts.Filters = append(opts.Filters, f.term(f.field, f.value.ValueString()))
+		}
+	}
+	opts.Sort = cfg.Sort.ValueString()
+	opts.Limit = int(cfg.Limit.ValueInt64())
+
+	list, err := d.client.ListCustomers(ctx, opts)
+	if err != nil {
+		detail := "Listing customers failed: " + d.client.Redact(err.Error())
+		if len(opts.Filters) > 0 {
+			detail += "\n\nFilter sent: " + moltin.JoinFilters(opts.Filters)
+		}
+		resp.Diagnostics.AddError("Could not list customers", detail)
+		return
+	}
+
+	items := make([]customerListItem, len(list))
+	for i, c := range list {
+		items[i] = customerListItem{
+			ID:          types.StringValue(c.ID),
+			Name:        types.StringValue(c.Name),
+			Email:       types.StringValue(c.Email),
+			ExternalRef: types.StringPointerValue(c.ExternalRef),
+			HasPassword: types.BoolValue(c.HasPassword),
+			CreatedAt:   timeValue(c.CreatedAt),
+			UpdatedAt:   timeValue(c.UpdatedAt),
+		}
+	}
+	customers, diags := types.ListValueFrom(ctx, customerListItemType, items)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.Customers = customers
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
