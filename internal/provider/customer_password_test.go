@@ -216,8 +216,8 @@ func TestAccCustomerPassword_migration(t *testing.T) {
 				// password_wo -> password, same value. The provider cannot know
 				// the write-only value it no longer has, so it may send the
 				// password again, but nothing else; the password keeps working.
-				PreConfig: reset,
-				Config:    step(legacy),
+				PreConfig:        reset,
+				Config:           step(legacy),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: emptyAfter},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.StringExact(pw1)),
@@ -236,8 +236,8 @@ func TestAccCustomerPassword_migration(t *testing.T) {
 			{
 				// password -> password_wo with a new value: exactly one PUT,
 				// holding only the password.
-				PreConfig: reset,
-				Config:    step(newValue),
+				PreConfig:        reset,
+				Config:           step(newValue),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: emptyAfter},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.Null()),
