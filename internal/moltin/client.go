@@ -157,7 +157,8 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not an absolute URL such as %s", raw, DefaultBaseURL)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+		// Redacted, since a password in the URL is a secret.
+		return nil, fmt.Errorf("%q must not carry credentials, a query or a fragment", u.Redacted())
 	}
 	switch u.Scheme {
 	case "https":
