@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+)
+
+// TestAccCustomerDataSource_lookup finds one customer by id and another by
+// an email written in another case, and checks every attribute against the
+// emulator's record.
+func TestAccCustomerDataSource_lookup(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	ann, err := env.CreateCustomer("Ann Lookup", "ann.lookup@example.com", "ann-Secret-pw-1", strPtr("crm-ann"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := env.CreateCustomer("Bob Lookup", "Bob.Lookup@Example.com", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A decoy whose email contains Bob's, so that a substring match would fail.
+	if _, err := env.CreateCustomer("Not Bob", "xbob.lookup@example.com", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	ts := func(tm time.Time) knownvalue.Check { return knownvalue.StringExact(tm.UTC().Format(time.RFC3339Nano)) }
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + fmt.Sprintf(`
+data "moltin_customer" "by_id" {
+  id = %q
+}
+
+data "moltin_customer" "by_email" {
+  email = "BOB.LOOKUP@example.COM"
+}
+`, ann.ID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("id"), knownvalue.StringExact(ann.ID)),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Ann Lookup")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("email"), knownvalue.StringExact("ann.lookup@example.com")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("external_ref"), knownvalue.StringExact("crm-ann")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("has_password"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("created_at"), ts(ann.CreatedAt)),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("updated_at"), ts(ann.UpdatedAt)),
+
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("id"), knownvalue.StringExact(bob.ID)),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("name"), knownvalue.StringExact("Bob Lookup")),
+				// Semantic equality keeps the case as configured.
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("email"), knownvalue.StringExact("BOB.LOOKUP@example.COM")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("external_ref"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("has_password"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("created_at"), ts(bob.CreatedAt)),
+			},
+			Check: func(s *terraform.State) error {
+				// The email lookup is one list request with a quoted eq filter.
+				var filters []string
+				for _, r := range env.Requests() {
+					if r.Kind == emulator.KindList {
+						filters = append(filters, r.Query)
+					}
+				}
+				want := regexp.MustCompile(`filter=eq\(email,"BOB\.LOOKUP@example\.COM"\)`)
+				for _, q := range filters {
+					if !want.MatchString(q) {
+						return fmt.Errorf("unexpected list request %q", q)
+					}
+				}
+				if len(filters) == 0 {
+					return fmt.Errorf("no list request was sent for the email lookup")
+				}
+				return noSecretIn(s, "ann-Secret-pw-1", env.ClientSecret)
+			},
+		}},
+	})
+}
+
+// TestAccCustomerDataSource_errors checks the plan-time and read-time errors:
+// both or neither of id and email, and no customer found either way.
+func TestAccCustomerDataSource_errors(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	if _, err := env.CreateCustomer("Someone", "someone@example.com", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(body string) string {
+		return env.providerBlock() + "data \"moltin_customer\" \"test\" {\n" + body + "\n}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(`  id = "x"` + "\n" + `  email = "someone@example.com"`),
+				ExpectError: looseRegexp(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [id,email]`),
+			},
+			{
+				Config:      cfg(""),
+				ExpectError: looseRegexp(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [id,email]`),
+			},
+			{
+				Config:      cfg(`  email = "not-an-email"`),
+				ExpectError: regexp.MustCompile(`is not an email address`),
+			},
+			{
+				Config:      cfg(`  email = "nobody@example.com"`),
+				ExpectError: looseRegexp(`Customer not found`, `No customer in the store has the email "nobody@example.com"`),
+			},
+			{
+				Config:      cfg(`  id = "00000000-0000-4000-8000-000000000000"`),
+				ExpectError: looseRegexp(`Customer not found`, `No customer in the store has the id "00000000-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
+
+// TestAccCustomerDataSource_ambiguousEmail runs against a stub API that lists
+// two customers for one email (the real API keeps emails unique, so only a
+// fault could do this): the lookup must fail and name the email, not pick one.
+func TestAccCustomerDataSource_ambiguousEmail(t *testing.T) {
+	t.Parallel()
+	customer := func(id, email string) map[string]any {
+		return map[string]any{"type": "customer", "id": id, "name": "Twin", "email": email, "password": false,
+			"meta": map[string]any{"timestamps": map[string]any{"created_at": "2024-01-02T03:04:05.000Z", "updated_at": "2024-01-02T03:04:05.000Z"}}}
+	}
+	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/oauth/access_token":
+			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600,
+				"expires": time.Now().Add(time.Hour).Unix(), "identifier": "client_credentials"})
+		case "/v2/customers":
+			_ = json.NewEncoder(w).Encode(map[string]any{
+				"data": []any{customer("id-1", "twin@example.com"), customer("id-2", "TWIN@example.com")},
+				"meta": map[string]any{"page": map[string]int{"limit": 2, "offset": 0, "current": 1, "total": 1}, "results": map[string]int{"total": 2}},
+			})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"errors":[{"status":404,"title":"Not Found"}]}`))
+		}
+	}))
+	t.Cleanup(stub.Close)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "moltin" {
+  api_base_url  = %q
+  client_id     = "stub"
+  client_secret = "stub-secret"
+}
+
+data "moltin_customer" "test" {
+  email = "twin@example.com"
+}
+`, stub.URL),
+			ExpectError: looseRegexp(`Could not look the customer up by email`, `"twin@example.com"`, `2 customers have the email twin@example.com`),
+		}},
+	})
+}
+
+// looseRegexp matches the phrases in order, with anything between them, and
+// any run of spaces, line breaks and the CLI's box-drawing margin wherever a
+// phrase has a space: the CLIs wrap diagnostics at different widths.
+func looseRegexp(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `[\s│]+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
