@@ -1,0 +1,312 @@
+package provider
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+)
+
+// listedIDs reads the ids of a moltin_customers data source from the state,
+// in order.
+func listedIDs(s *terraform.State, addr string) ([]string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in the state", addr)
+	}
+	n, err := strconv.Atoi(rs.Primary.Attributes["customers.#"])
+	if err != nil {
+		return nil, fmt.Errorf("%s: customers.# = %q", addr, rs.Primary.Attributes["customers.#"])
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = rs.Primary.Attributes[fmt.Sprintf("customers.%d.id", i)]
+	}
+	return ids, nil
+}
+
+func expectIDs(s *terraform.State, addr string, want ...string) error {
+	got, err := listedIDs(s, addr)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("%s lists %v, want %v", addr, got, want)
+	}
+	return nil
+}
+
+// listQueries returns the decoded query strings of the list requests logged.
+func listQueries(env *testEnv) []string {
+	var out []string
+	for _, r := range env.Requests() {
+		if r.Kind == emulator.KindList {
+			out = append(out, r.Query)
+		}
+	}
+	return out
+}
+
+// TestAccCustomersDataSource_filters checks each filter alone and together,
+// that a name with a comma and parentheses is matched literally (the value is
+// quoted, so it cannot end the term or add another), and that no match is an
+// empty list rather than an error.
+func TestAccCustomersDataSource_filters(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	mk := func(name, email string, ref *string) string {
+		c, err := env.CreateCustomer(name, email, "", ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	qa := mk("Smith, John (QA)", "john.qa@example.com", strPtr("crm-7"))
+	// Decoys: what the name would match if the comma or the parentheses
+	// split or ended the filter term.
+	smith := mk("Smith", "smith@example.com", nil)
+	john := mk("John (QA)", "john@example.com", strPtr("crm-7"))
+	jr := mk("Smith, John (QA) Jr", "jr@example.com", nil)
+	mk("Ann Other", "ann.other@example.com", strPtr("crm-8"))
+
+	const (
+		exact = "data.moltin_customers.exact"
+		like  = "data.moltin_customers.like"
+		email = "data.moltin_customers.email"
+		ref   = "data.moltin_customers.ref"
+		both  = "data.moltin_customers.both"
+		none  = "data.moltin_customers.none"
+	)
+	config := env.providerBlock() + `
+data "moltin_customers" "exact" {
+  name = "Smith, John (QA)"
+}
+
+data "moltin_customers" "like" {
+  name_like = "smith*"
+  sort      = "name"
+}
+
+data "moltin_customers" "email" {
+  email = "JOHN.QA@example.com"
+}
+
+data "moltin_customers" "ref" {
+  external_ref = "crm-7"
+  sort         = "-email"
+}
+
+data "moltin_customers" "both" {
+  name_like    = "*(qa)*"
+  external_ref = "crm-7"
+  sort         = "email"
+}
+
+data "moltin_customers" "none" {
+  name = "Smith, John"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.ResetRequests,
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(exact, tfjsonpath.New("customers"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":           knownvalue.StringExact(qa),
+							"name":         knownvalue.StringExact("Smith, John (QA)"),
+							"email":        knownvalue.StringExact("john.qa@example.com"),
+							"external_ref": knownvalue.StringExact("crm-7"),
+							"has_password": knownvalue.Bool(false),
+							"created_at":   knownvalue.NotNull(),
+							"updated_at":   knownvalue.NotNull(),
+						}),
+					})),
+					statecheck.ExpectKnownValue(none, tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(s *terraform.State) error { return expectIDs(s, like, smith, qa, jr) },
+					func(s *terraform.State) error { return expectIDs(s, email, qa) },
+					func(s *terraform.State) error { return expectIDs(s, ref, john, qa) },
+					func(s *terraform.State) error { return expectIDs(s, both, qa, john) },
+					func(*terraform.State) error {
+						// The filter goes out quoted, exactly as the API's filter
+						// language wants it.
+						qs := listQueries(env)
+						for _, want := range []string{
+							`filter=eq(name,"Smith, John (QA)")&page[limit]=100&page[offset]=0`,
+							`filter=like(name,"smith*")&page[limit]=100&page[offset]=0&sort=name`,
+							`filter=eq(email,"JOHN.QA@example.com")&page[limit]=100&page[offset]=0`,
+							`filter=like(name,"*(qa)*"):eq(external_ref,"crm-7")&page[limit]=100&page[offset]=0&sort=email`,
+						} {
+							if !slices.Contains(qs, want) {
+								return fmt.Errorf("no list request %q among %q", want, qs)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccCustomersDataSource_validation checks the plan-time errors.
+func TestAccCustomersDataSource_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	cfg := func(body string) string {
+		return env.providerBlock() + "data \"moltin_customers\" \"test\" {\n" + body + "\n}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(`  sort = "created"`),
+				ExpectError: looseRegexp(`Invalid Attribute Value Match`, `sort value must be one of:`, `"-updated_at"`, `got: "created"`),
+			},
+			{
+				Config:      cfg(`  name = "a"` + "\n" + `  name_like = "a*"`),
+				ExpectError: looseRegexp(`Invalid Attribute Combination`, `name_like`),
+			},
+			{
+				Config:      cfg(`  limit = 0`),
+				ExpectError: looseRegexp(`Invalid Attribute Value`, `limit value must be at least 1, got: 0`),
+			},
+			{
+				// Nothing was sent for any of the invalid configurations.
+				PreConfig: func() {
+					if qs := listQueries(env); len(qs) != 0 {
+						t.Errorf("invalid configurations sent list requests: %q", qs)
+					}
+				},
+				Config: cfg(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.moltin_customers.test", tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccCustomersDataSource_paging lists more than two full pages and checks
+// that every customer comes back, in the order asked for, and exactly which
+// list requests were sent for each read.
+func TestAccCustomersDataSource_paging(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	const n = 260
+	// Created in a shuffled order, with emails in yet another order, so that
+	// neither the creation order nor the email order gives the name order.
+	rng := rand.New(rand.NewPCG(1, 2))
+	type made struct{ id, name, email string }
+	var pagers []made
+	for _, i := range rng.Perm(n) {
+		name := fmt.Sprintf("Pager %03d", i)
+		email := fmt.Sprintf("pager-%03d@example.com", (i*7919)%n)
+		c, err := env.CreateCustomer(name, email, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pagers = append(pagers, made{c.ID, name, email})
+	}
+	for _, name := range []string{"Not A Pager", "Other"} {
+		if _, err := env.CreateCustomer(name, strings.ReplaceAll(strings.ToLower(name), " ", ".")+"@example.com", "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idsBy := func(less func(a, b made) int, desc bool, limit int) []string {
+		sorted := slices.Clone(pagers)
+		slices.SortFunc(sorted, less)
+		if desc {
+			slices.Reverse(sorted)
+		}
+		var ids []string
+		for _, p := range sorted[:limit] {
+			ids = append(ids, p.id)
+		}
+		return ids
+	}
+	byNameDesc := idsBy(func(a, b made) int { return strings.Compare(a.name, b.name) }, true, n)
+	byEmailTop := idsBy(func(a, b made) int { return strings.Compare(a.email, b.email) }, false, 150)
+
+	// One read of each data source (at plan time; the apply uses the saved
+	// plan) has happened when the step's checks run: exactly these requests.
+	wantAll := []string{
+		`filter=like(name,"pager*")&page[limit]=100&page[offset]=0&sort=-name`,
+		`filter=like(name,"pager*")&page[limit]=100&page[offset]=100&sort=-name`,
+		`filter=like(name,"pager*")&page[limit]=100&page[offset]=200&sort=-name`,
+	}
+	wantTop := []string{
+		`filter=like(name,"pager*")&page[limit]=100&page[offset]=0&sort=email`,
+		`filter=like(name,"pager*")&page[limit]=100&page[offset]=100&sort=email`,
+	}
+	checkRequests := func(*terraform.State) error {
+		var all, top []string
+		for _, q := range listQueries(env) {
+			v, err := url.ParseQuery(strings.ReplaceAll(q, "+", "%2B"))
+			if err != nil {
+				return fmt.Errorf("list request %q: %v", q, err)
+			}
+			switch v.Get("sort") {
+			case "-name":
+				all = append(all, q)
+			case "email":
+				top = append(top, q)
+			default:
+				return fmt.Errorf("unexpected list request %q", q)
+			}
+		}
+		for _, c := range []struct {
+			name      string
+			got, want []string
+		}{{"customers sorted by -name", all, wantAll}, {"top 150 by email", top, wantTop}} {
+			if !slices.Equal(c.got, c.want) {
+				return fmt.Errorf("%s: list requests sent\n  %s\nwant\n  %s", c.name, strings.Join(c.got, "\n  "), strings.Join(c.want, "\n  "))
+			}
+			t.Logf("%s: GET /v2/customers?%s", c.name, strings.Join(c.want, " ; GET /v2/customers?"))
+		}
+		return nil
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.ResetRequests,
+			Config: env.providerBlock() + `
+data "moltin_customers" "all" {
+  name_like = "pager*"
+  sort      = "-name"
+}
+
+data "moltin_customers" "top" {
+  name_like = "pager*"
+  sort      = "email"
+  limit     = 150
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.moltin_customers.all", tfjsonpath.New("customers"), knownvalue.ListSizeExact(n)),
+				statecheck.ExpectKnownValue("data.moltin_customers.top", tfjsonpath.New("customers"), knownvalue.ListSizeExact(150)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(s *terraform.State) error { return expectIDs(s, "data.moltin_customers.all", byNameDesc...) },
+				func(s *terraform.State) error { return expectIDs(s, "data.moltin_customers.top", byEmailTop...) },
+				checkRequests,
+			),
+		}},
+	})
+}
