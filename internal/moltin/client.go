@@ -298,8 +298,9 @@ func decodeResponse(method, path string, resp *http.Response, out any) error {
 		return fmt.Errorf("%s %s: reading the response: %w", method, path, err)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: the API answered %d with a body that is not the expected JSON (%s): %w",
-			method, path, resp.StatusCode, contentType(resp), err)
+		// Not wrapped: a decoding error may quote a value of any length.
+		return fmt.Errorf("%s %s: the API answered %d with a body that is not the expected JSON (%s): %s",
+			method, path, resp.StatusCode, clip(contentType(resp), maxErrorText), clip(err.Error(), maxErrorText))
 	}
 	return nil
 }

@@ -55,11 +55,11 @@ func (w *wireCustomer) customer() (Customer, error) {
 		c.HasPassword = p == "true"
 	}
 	var err error
-	if c.CreatedAt, err = parseTime(firstNonEmpty(w.Meta.Timestamps.CreatedAt, w.Meta.CreatedAt)); err != nil {
-		return c, fmt.Errorf("customer %s: created_at: %w", c.ID, err)
+	if c.CreatedAt, err = parseTime("created_at", firstNonEmpty(w.Meta.Timestamps.CreatedAt, w.Meta.CreatedAt)); err != nil {
+		return c, fmt.Errorf("customer %s: %w", clip(c.ID, maxErrorText), err)
 	}
-	if c.UpdatedAt, err = parseTime(firstNonEmpty(w.Meta.Timestamps.UpdatedAt, w.Meta.UpdatedAt)); err != nil {
-		return c, fmt.Errorf("customer %s: updated_at: %w", c.ID, err)
+	if c.UpdatedAt, err = parseTime("updated_at", firstNonEmpty(w.Meta.Timestamps.UpdatedAt, w.Meta.UpdatedAt)); err != nil {
+		return c, fmt.Errorf("customer %s: %w", clip(c.ID, maxErrorText), err)
 	}
 	return c, nil
 }
@@ -71,11 +71,16 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-func parseTime(s string) (time.Time, error) {
+func parseTime(name, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	return time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		// time.Parse's own message quotes the value twice, unbounded.
+		return time.Time{}, fmt.Errorf("%s %q is not an RFC 3339 time", name, clip(s, 64))
+	}
+	return t, nil
 }
 
 type customerDoc struct {

@@ -7,6 +7,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+)
+
+// An error answer is shown to people: its text is bounded, however long the
+// server's answer, so that a misbehaving server cannot flood a diagnostic.
+const (
+	maxErrorObjects = 10
+	maxErrorText    = 512 // bytes per title, detail, code, pointer or id
 )
 
 // APIError is an error answer of the API. It carries only what the server
@@ -21,6 +29,8 @@ type APIError struct {
 	// a proxy, say); ContentType then says what it was.
 	NotJSON     bool
 	ContentType string
+	// Omitted counts the error objects left out beyond maxErrorObjects.
+	Omitted int
 }
 
 // ErrorObject is one entry of the API's `errors` array.
@@ -40,18 +50,14 @@ type ErrorSource struct {
 }
 
 // flexInt accepts a number or a numeric string: the API sends `status` as
-// either, depending on the service that answered.
+// either, depending on the service that answered. Anything else reads as 0
+// rather than failing, so that the title and detail beside it still show.
 type flexInt int
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		*f = 0
-		return nil
-	}
-	n, err := strconv.Atoi(s)
+	n, err := strconv.Atoi(strings.Trim(string(b), `"`))
 	if err != nil {
-		return fmt.Errorf("status %q is not a number", s)
+		n = 0
 	}
 	*f = flexInt(n)
 	return nil
@@ -79,6 +85,9 @@ func (e *APIError) Error() string {
 		if o.Source != nil && o.Source.Pointer != "" {
 			fmt.Fprintf(&b, " (at %s)", o.Source.Pointer)
 		}
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, "; and %d more errors", e.Omitted)
 	}
 	if id := e.requestID(); id != "" {
 		fmt.Fprintf(&b, " [request id %s]", id)
@@ -147,8 +156,8 @@ func decodeAPIError(method, path string, resp *http.Response, body []byte) *APIE
 		Method:      method,
 		Path:        path,
 		StatusCode:  resp.StatusCode,
-		RequestID:   resp.Header.Get("X-Request-Id"),
-		ContentType: resp.Header.Get("Content-Type"),
+		RequestID:   clip(resp.Header.Get("X-Request-Id"), maxErrorText),
+		ContentType: clip(resp.Header.Get("Content-Type"), maxErrorText),
 	}
 	var doc struct {
 		Errors []ErrorObject `json:"errors"`
@@ -160,8 +169,32 @@ func decodeAPIError(method, path string, resp *http.Response, body []byte) *APIE
 		e.NotJSON = !json.Valid(body)
 		return e
 	}
+	if len(doc.Errors) > maxErrorObjects {
+		e.Omitted = len(doc.Errors) - maxErrorObjects
+		doc.Errors = doc.Errors[:maxErrorObjects]
+	}
+	for i := range doc.Errors {
+		o := &doc.Errors[i]
+		o.Title, o.Detail = clip(o.Title, maxErrorText), clip(o.Detail, maxErrorText)
+		o.Code, o.RequestID = clip(o.Code, maxErrorText), clip(o.RequestID, maxErrorText)
+		if o.Source != nil {
+			o.Source.Pointer, o.Source.Parameter = clip(o.Source.Pointer, maxErrorText), clip(o.Source.Parameter, maxErrorText)
+		}
+	}
 	e.Errors = doc.Errors
 	return e
+}
+
+// clip shortens s to at most n bytes, cut on a rune boundary and marked.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // OutcomeUnknownError says that a request which is not safe to repeat (a POST)
