@@ -299,8 +299,8 @@ func decodeResponse(method, path string, resp *http.Response, out any) error {
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		// Not wrapped: a decoding error may quote a value of any length.
-		return fmt.Errorf("%s %s: the API answered %d with a body that is not the expected JSON (%s): %s",
-			method, path, resp.StatusCode, clip(contentType(resp), maxErrorText), clip(err.Error(), maxErrorText))
+		return &ResponseDecodeError{Method: method, Path: path, StatusCode: resp.StatusCode,
+			ContentType: clip(contentType(resp), maxErrorText), Cause: clip(err.Error(), maxErrorText)}
 	}
 	return nil
 }

@@ -189,6 +189,8 @@ func (e *ErrCustomerMismatch) Error() string {
 // again: the customer is first looked up by email. None found, the POST is
 // sent again; one found with the asked-for attributes is adopted (it is the
 // one this POST created); one found with others is an *ErrCustomerMismatch.
+// A success whose answer cannot be read is looked up the same way, but never
+// sent again: the API said it created the customer.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.maxElapsed)
 	defer cancel()
@@ -196,14 +198,24 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 		var doc customerDoc
 		err := c.do(ctx, http.MethodPost, "/v2/customers", nil, in, &doc)
 		if err == nil {
-			return doc.Data.customer()
+			created, convErr := doc.Data.customer()
+			if convErr == nil {
+				return created, nil
+			}
+			err = &ResponseDecodeError{Method: http.MethodPost, Path: "/v2/customers", StatusCode: http.StatusCreated, Cause: convErr.Error()}
 		}
 		var unknown *OutcomeUnknownError
-		if !errors.As(err, &unknown) || attempt >= c.retry.RetryMax {
+		var unreadable *ResponseDecodeError
+		cause := err
+		switch {
+		case errors.As(err, &unknown):
+			cause = unknown.Err
+		case errors.As(err, &unreadable):
+		default:
 			return Customer{}, err
 		}
-		c.log.Warn(ctx, "Moltin customer create had an unknown outcome; looking the customer up by email before trying again",
-			map[string]any{"attempt": attempt + 1, "error": unknown.Err.Error()})
+		c.log.Warn(ctx, "Moltin customer create had an unknown outcome; looking the customer up by email",
+			map[string]any{"attempt": attempt + 1, "error": cause.Error()})
 		existing, found, lookupErr := c.FindCustomerByEmail(ctx, in.Email)
 		if lookupErr != nil {
 			return Customer{}, fmt.Errorf("%w; looking the customer up afterwards also failed: %v", err, lookupErr)
@@ -213,7 +225,12 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 				c.log.Warn(ctx, "Moltin customer create had taken effect; adopting the created customer", map[string]any{"customer_id": existing.ID})
 				return existing, nil
 			}
-			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: unknown.Err}
+			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: cause}
+		}
+		// Even out of retries, the lookup above ran: a create that took
+		// effect on the last attempt is adopted, not left behind.
+		if unreadable != nil || attempt >= c.retry.RetryMax {
+			return Customer{}, err
 		}
 		wait := backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil)
 		select {

@@ -211,6 +211,22 @@ func (e *OutcomeUnknownError) Error() string {
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
+// ResponseDecodeError is a success whose body is not the JSON expected.
+type ResponseDecodeError struct {
+	Method, Path string
+	StatusCode   int
+	ContentType  string // empty when the body was JSON of the wrong shape
+	Cause        string // clipped: a decoding error may quote a value of any length
+}
+
+func (e *ResponseDecodeError) Error() string {
+	if e.ContentType == "" {
+		return fmt.Sprintf("%s %s: the API answered %d with a body that is not the expected JSON: %s", e.Method, e.Path, e.StatusCode, e.Cause)
+	}
+	return fmt.Sprintf("%s %s: the API answered %d with a body that is not the expected JSON (%s): %s",
+		e.Method, e.Path, e.StatusCode, e.ContentType, e.Cause)
+}
+
 // AuthError is a failure to obtain an access token.
 type AuthError struct {
 	StatusCode int

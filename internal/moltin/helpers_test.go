@@ -50,7 +50,10 @@ type rule struct {
 	// dropAfter lets the emulator commit the request, then closes the
 	// connection without an answer, as a lost response would.
 	dropAfter bool
-	delay     time.Duration
+	// afterCommit lets the emulator commit the request, then answers with
+	// the rule's status and body instead of the emulator's.
+	afterCommit bool
+	delay       time.Duration
 }
 
 func newTestAPI(t *testing.T, cfg emulator.Config) *testAPI {
@@ -97,6 +100,9 @@ func (a *testAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if hit.status == 0 && !hit.dropAfter {
 		a.Server.ServeHTTP(w, r)
 		return
+	}
+	if hit.afterCommit {
+		a.Server.ServeHTTP(httptest.NewRecorder(), r)
 	}
 	if hit.dropAfter {
 		a.Server.ServeHTTP(httptest.NewRecorder(), r)

@@ -357,3 +357,54 @@ func TestRequestTimeoutAndMaxElapsed(t *testing.T) {
 		t.Errorf("MaxElapsed 400ms, but the call took %v", d)
 	}
 }
+
+// A create that succeeded but whose answer cannot be read is adopted from a
+// lookup; if the lookup finds nothing, it is an error and is never resent.
+func TestCreateWithUnreadableAnswer(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api)
+	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, afterCommit: true,
+		status: http.StatusCreated, header: jsonHeader, body: `{"data":{"type":"customer","id":`})
+	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "U", Email: "u@example.com"})
+	if err != nil {
+		t.Fatalf("committed create with a truncated answer: %v", err)
+	}
+	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
+		t.Errorf("customers %+v, adopted %+v", cs, cu)
+	}
+
+	// Answered by something in front of the API, which created nothing.
+	api.script(http.MethodPost, "/v2/customers", 5, http.StatusOK, jsonHeader, `{"data":{"id":""}}`)
+	_, err = c.CreateCustomer(t.Context(), CustomerCreate{Name: "V", Email: "v@example.com"})
+	var unreadable *ResponseDecodeError
+	if !errors.As(err, &unreadable) || !strings.Contains(err.Error(), "without an id") {
+		t.Errorf("err %v, want a ResponseDecodeError", err)
+	}
+	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2 {
+		t.Errorf("%d POSTs in all, want 2: a 2xx is never resent", n)
+	}
+}
+
+// With retries turned off, a lost answer is still looked up and adopted.
+func TestCreateDroppedWithoutRetriesIsAdopted(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api, func(cfg *Config) { cfg.MaxRetries = -1 })
+	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true})
+	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "W", Email: "w@example.com"})
+	if err != nil {
+		t.Fatalf("lost answer with retries off: %v", err)
+	}
+	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
+		t.Errorf("customers %+v, adopted %+v", cs, cu)
+	}
+	// And a 5xx before any effect is reported, not resent.
+	api.script(http.MethodPost, "/v2/customers", 1, http.StatusBadGateway, nil, "")
+	if _, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "X", Email: "x@example.com"}); StatusOf(err) != http.StatusBadGateway {
+		t.Errorf("err %v, want the 502", err)
+	}
+	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2 {
+		t.Errorf("%d POSTs, want 2", n)
+	}
+}
