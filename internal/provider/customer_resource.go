@@ -313,6 +313,10 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
 		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
+		// The framework wants an identity even for a removed resource; clients
+		// that keep none (Terraform before 1.12) would otherwise fail the plan
+		// with "Missing Resource Identity After Read".
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
