@@ -1,0 +1,447 @@
+// Command bench measures the provider end to end: it builds the provider,
+// serves the API emulator in-process with a fixed latency, and drives the
+// real OpenTofu CLI through create, refresh, update, password rotation and
+// destroy of N customers, then a create against a rate-limited server. For
+// each step it counts the API requests by kind against the fewest a correct
+// provider needs, and compares the wall time, less that of the same step on
+// builtin terraform_data resources (what the CLI itself costs), with the
+// time the API alone would need. Run it as `go run ./internal/bench` (or
+// `make bench`) from the module.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/clitest"
+	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+)
+
+type options struct {
+	n           int
+	parallelism int
+	latency     time.Duration
+	rateLimit   float64
+	runs        int
+	tofu        string
+	keep        bool
+	profileDir  string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 300, "number of customers")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "the CLI's -parallelism")
+	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
+	flag.Float64Var(&o.rateLimit, "rate-limit", 25, "server-side requests/second of the rate-limited scenario (the provider's default client limit is 25/s)")
+	flag.IntVar(&o.runs, "runs", 1, "repeat the whole sequence this many times and report the median wall times")
+	flag.StringVar(&o.tofu, "tofu", "", "OpenTofu binary (default: what scripts/ensure-clis.sh tofu prints)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the working directories")
+	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
+	flag.Parse()
+
+	ctx := context.Background()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	start := time.Now()
+	root, err := clitest.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	if o.tofu == "" {
+		if o.tofu, err = ensureTofu(ctx, root); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "building the provider...\n")
+	var providerDir string
+	if o.profileDir != "" {
+		providerDir, err = buildProfiledProvider(ctx, root)
+		if o.profileDir, err = filepath.Abs(o.profileDir); err == nil {
+			err = os.MkdirAll(o.profileDir, 0o755)
+		}
+	} else {
+		providerDir, err = clitest.BuildProvider(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	version, _ := exec.CommandContext(ctx, o.tofu, "version").Output()
+	firstLine, _, _ := strings.Cut(string(version), "\n")
+
+	var all [][]result
+	for i := range o.runs {
+		fmt.Fprintf(os.Stderr, "run %d of %d\n", i+1, o.runs)
+		res, err := runOnce(ctx, o, providerDir)
+		if err != nil {
+			return err
+		}
+		all = append(all, res)
+	}
+	fmt.Printf("OpenTofu: %s; N = %d customers, -parallelism=%d, emulator latency %s; %d run(s), median wall times; %s, %d CPUs shared.\n\n",
+		strings.TrimSpace(firstLine), o.n, o.parallelism, o.latency, o.runs, time.Now().UTC().Format(time.RFC3339), numCPU())
+	printTable(os.Stdout, o, median(all))
+	fmt.Fprintf(os.Stderr, "bench took %s\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+// ensureTofu asks the project's script for the OpenTofu binary, building it
+// the first time.
+func ensureTofu(ctx context.Context, root string) (string, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "ensure-clis.sh"), "tofu")
+	cmd.Dir = root
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("scripts/ensure-clis.sh tofu: %w", err)
+	}
+	for line := range strings.Lines(string(out)) {
+		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "tofu="); ok {
+			return p, nil
+		}
+	}
+	return "", errors.New("scripts/ensure-clis.sh tofu printed no tofu= line")
+}
+
+// buildProfiledProvider builds ./internal/bench/profiledprovider under the
+// provider's binary name, for dev_overrides.
+func buildProfiledProvider(ctx context.Context, root string) (string, error) {
+	dir, err := os.MkdirTemp("", "moltin-provider-profiled")
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-moltin"), "./internal/bench/profiledprovider")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the profiled provider: %v\n%s", err, out)
+	}
+	return dir, nil
+}
+
+// bench is one run's emulator and working directories.
+type bench struct {
+	o        options
+	emu      *emulator.Server
+	obs      *observer
+	url      string
+	moltin   *clitest.Workdir
+	baseline *clitest.Workdir
+	env      []string
+}
+
+func runOnce(ctx context.Context, o options, providerDir string) ([]result, error) {
+	emu := emulator.New(emulator.Config{Faults: emulator.Faults{Latency: o.latency}})
+	obs := newObserver(emu)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: obs, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+
+	dir, err := os.MkdirTemp("", "moltin-bench")
+	if err != nil {
+		return nil, err
+	}
+	if o.keep {
+		fmt.Fprintf(os.Stderr, "working directories under %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	b := &bench{o: o, emu: emu, obs: obs, url: "http://" + ln.Addr().String()}
+	if b.moltin, err = clitest.NewWorkdir(o.tofu, providerDir, filepath.Join(dir, "moltin")); err != nil {
+		return nil, err
+	}
+	if b.baseline, err = clitest.NewWorkdir(o.tofu, providerDir, filepath.Join(dir, "baseline")); err != nil {
+		return nil, err
+	}
+	b.env = []string{
+		"EPCC_CLIENT_ID=" + emulator.DefaultClientID,
+		"EPCC_CLIENT_SECRET=" + emulator.DefaultClientSecret,
+	}
+	if o.profileDir != "" {
+		b.env = append(b.env, "MOLTIN_CPUPROFILE_DIR="+o.profileDir)
+	}
+
+	var out []result
+	for _, s := range steps(o) {
+		r, err := b.runStep(ctx, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %d (min %d)\n", s.name, r.wall.Seconds(), r.baseline.Seconds(), r.total(), r.minTotal())
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// version describes one configuration of the N resources.
+type version struct {
+	renamed   bool // every name gets a suffix: the "change one attribute" step
+	password  int  // password_wo_version, and the password it sends
+	clientRPS bool // raise the client limiter out of the way
+}
+
+type step struct {
+	name string
+	args []string
+	cfg  version
+	// min is the fewest API requests by emulator kind; see minimumFor.
+	min     map[string]int
+	limited bool // the server limits the rate to o.rateLimit
+	check   func(*emulator.Server) error
+}
+
+// steps is the measured sequence; each step starts from the state the one
+// before it left.
+func steps(o options) []step {
+	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}
+	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", fmt.Sprintf("-parallelism=%d", o.parallelism)}
+	destroy := []string{"destroy", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}
+	n := o.n
+	v1 := version{password: 1, clientRPS: true}
+	v2 := version{renamed: true, password: 1, clientRPS: true}
+	v3 := version{renamed: true, password: 2, clientRPS: true}
+	return []step{
+		{name: "create", args: apply, cfg: v1, check: expectCustomers(n, false, true),
+			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
+		{name: "no-op plan (refresh)", args: plan, cfg: v1, check: expectCustomers(n, false, true),
+			min: map[string]int{emulator.KindToken: 1, emulator.KindGet: n}},
+		{name: "change name on all", args: apply, cfg: v2, check: expectCustomers(n, true, true),
+			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindUpdate: n}},
+		{name: "rotate every password", args: apply, cfg: v3, check: expectPasswordsRotated(n),
+			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindUpdate: n}},
+		{name: "destroy", args: destroy, cfg: v3, check: expectCustomers(0, false, false),
+			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindDelete: n}},
+		{name: fmt.Sprintf("create, server limit %g/s", o.rateLimit), args: apply, cfg: version{password: 1}, limited: true, check: expectCustomers(n, false, true),
+			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
+	}
+}
+
+// result is one step's measurements.
+type result struct {
+	step
+	byKind      map[string]int
+	rateLimited int // 429s from the server's limiter
+	tokens      int // distinct access tokens the API saw
+	processes   int // provider processes seen
+	peakKiB     int64
+	wall        time.Duration
+	baseline    time.Duration
+	apiSpan     time.Duration // first to last API request
+	// CPU time of the CLI (with the provider's subtracted), of the provider
+	// processes, and of the CLI in the baseline step.
+	cliCPU, providerCPU, baselineCPU time.Duration
+}
+
+func (r result) total() int {
+	t := 0
+	for _, v := range r.byKind {
+		t += v
+	}
+	return t
+}
+
+func (r result) minTotal() int {
+	t := 0
+	for _, v := range r.min {
+		t += v
+	}
+	return t
+}
+
+// ideal is the time the API alone needs: the resource requests spread over
+// the CLI's parallel operations, the token requests one after another (each
+// blocks its process's first call), or, under a server-side limit, every
+// request at the limit's pace.
+func (r result) ideal(o options) time.Duration {
+	if r.limited {
+		return time.Duration(float64(r.minTotal()) / o.rateLimit * float64(time.Second))
+	}
+	tokens := r.min[emulator.KindToken]
+	resources := r.minTotal() - tokens
+	return time.Duration(tokens)*o.latency + time.Duration(float64(resources)/float64(o.parallelism)*float64(o.latency))
+}
+
+func (b *bench) runStep(ctx context.Context, s step) (result, error) {
+	r := result{step: s}
+	faults := emulator.Faults{Latency: b.o.latency}
+	if s.limited {
+		faults.RateLimit = b.o.rateLimit
+	}
+	b.emu.SetFaults(faults)
+
+	// The baseline first, so that both see the same machine load as nearly
+	// as one run allows.
+	if err := b.baseline.WriteFile("main.tf", baselineConfig(b.o.n, s.cfg)); err != nil {
+		return r, err
+	}
+	cpu0 := childrenCPU()
+	t0 := time.Now()
+	if _, err := b.baseline.Run(ctx, nil, s.args...); err != nil {
+		return r, fmt.Errorf("baseline: %w", err)
+	}
+	r.baseline = time.Since(t0)
+	r.baselineCPU = childrenCPU() - cpu0
+
+	if err := b.moltin.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
+		return r, err
+	}
+	b.emu.ResetRequests()
+	b.obs.reset()
+	watch := watchProviders(20 * time.Millisecond)
+	cpu0 = childrenCPU()
+	t0 = time.Now()
+	_, err := b.moltin.Run(ctx, b.env, s.args...)
+	r.wall = time.Since(t0)
+	r.processes, r.peakKiB, r.providerCPU = watch.Stop()
+	r.cliCPU = childrenCPU() - cpu0 - r.providerCPU
+	if err != nil {
+		return r, err
+	}
+	st := b.emu.Stats()
+	r.byKind = st.ByKind
+	r.rateLimited = st.Faults[emulator.FaultRateLimit]
+	r.tokens, r.apiSpan, _ = b.obs.snapshot()
+	if s.check != nil {
+		if err := s.check(b.emu); err != nil {
+			return r, fmt.Errorf("after the step the emulator is not as expected: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// childrenCPU is the user+system time of every waited-for descendant so far:
+// the CLI and, since the CLI waits for them, its provider processes.
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func expectCustomers(n int, renamed, hasPassword bool) func(*emulator.Server) error {
+	return func(emu *emulator.Server) error {
+		cs := emu.Customers()
+		if len(cs) != n {
+			return fmt.Errorf("%d customers, want %d", len(cs), n)
+		}
+		for _, c := range cs {
+			if strings.HasSuffix(c.Name, renamedSuffix) != renamed {
+				return fmt.Errorf("customer %s is named %q (renamed: want %v)", c.ID, c.Name, renamed)
+			}
+			if c.HasPassword != hasPassword {
+				return fmt.Errorf("customer %s has_password %v, want %v", c.ID, c.HasPassword, hasPassword)
+			}
+		}
+		return nil
+	}
+}
+
+func expectPasswordsRotated(n int) func(*emulator.Server) error {
+	return func(emu *emulator.Server) error {
+		if err := expectCustomers(n, true, true)(emu); err != nil {
+			return err
+		}
+		for i := range n {
+			email := fmt.Sprintf("bench-%d@example.com", i)
+			if !emu.CheckPassword(email, password(2)) {
+				return fmt.Errorf("%s does not have the rotated password", email)
+			}
+		}
+		return nil
+	}
+}
+
+const renamedSuffix = " (renamed)"
+
+// password is the benchmark's throwaway password of a version; the emulator
+// is in-memory and the value is in this source on purpose.
+func password(v int) string { return fmt.Sprintf("bench-password-v%d", v) }
+
+func moltinConfig(n int, url string, v version) string {
+	var sb strings.Builder
+	sb.WriteString(clitest.RequiredProviders)
+	fmt.Fprintf(&sb, "\nprovider \"moltin\" {\n  api_base_url = %q\n", url)
+	if v.clientRPS {
+		sb.WriteString("  max_requests_per_second = 10000\n")
+	}
+	sb.WriteString("}\n")
+	suffix := ""
+	if v.renamed {
+		suffix = renamedSuffix
+	}
+	fmt.Fprintf(&sb, `
+resource "moltin_customer" "c" {
+  count               = %d
+  name                = "Bench Customer ${count.index}%s"
+  email               = "bench-${count.index}@example.com"
+  password_wo         = %q
+  password_wo_version = %d
+}
+`, n, suffix, password(v.password), v.password)
+	return sb.String()
+}
+
+// baselineConfig is the same resources as builtin terraform_data: an input
+// change is an in-place update, as a moltin_customer change is.
+func baselineConfig(n int, v version) string {
+	suffix := ""
+	if v.renamed {
+		suffix = renamedSuffix
+	}
+	return fmt.Sprintf(`
+resource "terraform_data" "c" {
+  count = %d
+  input = {
+    name             = "Bench Customer ${count.index}%s"
+    email            = "bench-${count.index}@example.com"
+    password_version = %d
+  }
+}
+`, n, suffix, v.password)
+}
+
+// median merges several runs: wall times are medians, counts are the last
+// run's (they do not depend on timing, but a difference is shown).
+func median(runs [][]result) []result {
+	out := slices.Clone(runs[len(runs)-1])
+	for i := range out {
+		var walls, bases []time.Duration
+		for _, run := range runs {
+			walls = append(walls, run[i].wall)
+			bases = append(bases, run[i].baseline)
+			out[i].peakKiB = max(out[i].peakKiB, run[i].peakKiB)
+		}
+		out[i].wall = medianDuration(walls)
+		out[i].baseline = medianDuration(bases)
+	}
+	return out
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
