@@ -180,7 +180,8 @@ func (r *leakRun) snapshotStates(w *clitest.Workdir) {
 
 type leakCustomer struct {
 	resource, name, email, password string
-	version                         int // of password_wo
+	version                         int  // of password_wo
+	lookups                         bool // also read it with the data source and, with writeOnly, log in as it
 }
 
 // leakConfig is the configuration of customers. With writeOnly, each
@@ -204,6 +205,14 @@ func leakConfig(baseURL, clientID string, writeOnly bool, customers ...leakCusto
 			env = append(env, "TF_VAR_"+variable+"="+c.password)
 		} else {
 			fmt.Fprintf(&b, "  password = %q\n}\n", c.password)
+		}
+		if !c.lookups {
+			continue
+		}
+		fmt.Fprintf(&b, "data \"moltin_customer\" \"%[1]s\" {\n  email = moltin_customer.%[1]s.email\n}\n", c.resource)
+		if writeOnly {
+			// A customer token: a secret the provider receives, not sends.
+			fmt.Fprintf(&b, "ephemeral \"moltin_customer_token\" \"%[1]s\" {\n  email    = moltin_customer.%[1]s.email\n  password = var.%[1]s_password\n}\n", c.resource)
 		}
 	}
 	return b.String(), env
@@ -247,16 +256,16 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 
 	// Create, then rotate the password.
-	write(a, leakCustomer{"a", "Leak Tester", email, pw[1], 1})
+	write(a, leakCustomer{"a", "Leak Tester", email, pw[1], 1, false})
 	r.run(a, false, apply...)
-	write(a, leakCustomer{"a", "Leak Tester", email, pw[2], 2})
+	write(a, leakCustomer{"a", "Leak Tester", email, pw[2], 2, false})
 	r.run(a, false, apply...)
 	if !srv.CheckPassword(email, pw[2]) || srv.CheckPassword(email, pw[1]) {
 		t.Fatal("the rotation did not reach the API")
 	}
 
 	// A saved plan (a rename and another rotation), shown as JSON, then applied.
-	final := leakCustomer{"a", "Leak Renamed", email, pw[3], 3}
+	final := leakCustomer{"a", "Leak Renamed", email, pw[3], 3, false}
 	write(a, final)
 	r.run(a, false, "plan", "-input=false", "-no-color", "-out=rotate.tfplan")
 	shown := r.run(a, false, "show", "-json", "-no-color", "rotate.tfplan")
@@ -268,12 +277,17 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 		t.Fatal("the saved plan's rotation did not reach the API")
 	}
 
-	// Refresh only.
+	// The data source and (with write-only support) a customer token, then
+	// refresh only.
+	withLookups := final
+	withLookups.lookups = true
+	write(a, withLookups)
+	r.run(a, false, apply...)
 	r.run(a, false, "plan", "-refresh-only", "-input=false", "-no-color")
 	r.run(a, false, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 
 	// A 4xx: a second customer with the same email is a 409.
-	write(a, final, leakCustomer{"dup", "Leak Duplicate", email, pwDup, 1})
+	write(a, final, leakCustomer{"dup", "Leak Duplicate", email, pwDup, 1, false})
 	dup := r.run(a, true, apply...)
 	if !strings.Contains(dup.Stderr, "Email already taken") {
 		t.Fatalf("the duplicate's failure is not the 409 diagnostic:\n%s", r.redact(dup.Stderr))
@@ -299,13 +313,17 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 
 	// Every class of request the scan is meant to cover did happen.
 	reqs := srv.Requests()
-	var saw409, saw5xxGet bool
+	var saw409, saw5xxGet, sawLogin bool
 	for _, q := range reqs {
+		sawLogin = sawLogin || (q.Kind == emulator.KindCustomerToken && q.Status == http.StatusOK)
 		saw409 = saw409 || (q.Kind == emulator.KindCreate && q.Status == http.StatusConflict)
 		saw5xxGet = saw5xxGet || (q.Kind == emulator.KindGet && q.Fault == emulator.Fault5xx)
 	}
 	if !saw409 || !saw5xxGet {
 		t.Fatalf("the emulator saw a 409 on create: %v, a 5xx on a get: %v; want both", saw409, saw5xxGet)
+	}
+	if writeOnly && !sawLogin {
+		t.Fatal("the ephemeral moltin_customer_token never logged in: no customer token to search for")
 	}
 	tokens := srv.IssuedTokens()
 	if len(tokens) < 8 {
@@ -370,7 +388,7 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 	for _, h := range s.hits {
 		t.Errorf("secret found: %s", h)
 	}
-	t.Logf("scanned %d files (CLI logs, every state file version) and %d outputs (CLI stdout/stderr, the plan's JSON, the emulator's request log), %d bytes, for %d secrets (%d of them access tokens): %d hits",
+	t.Logf("scanned %d files (CLI logs, every state file version) and %d outputs (CLI stdout/stderr, the plan's JSON, the emulator's request log), %d bytes, for %d secrets (%d of them access and customer tokens): %d hits",
 		s.files, s.outputs, s.bytes, len(r.secrets), len(tokens), len(s.hits))
 	if !writeOnly {
 		t.Logf("legacy password attribute: %d occurrences in state files and %d in the saved plan's password attribute, as documented; none elsewhere", s.inState, s.inPlan)
