@@ -185,8 +185,8 @@ type leakCustomer struct {
 }
 
 // leakConfig is the configuration of customers. With writeOnly, each
-// password comes from an ephemeral variable, as the docs advise, so that
-// neither the configuration nor a plan holds it; the returned environment
+// password comes from an ephemeral variable, the way to feed a write-only
+// attribute that keeps it out of the configuration and the plan; the returned environment
 // sets those variables. The legacy attribute cannot take an ephemeral value,
 // so its passwords are literals.
 func leakConfig(baseURL, clientID string, writeOnly bool, customers ...leakCustomer) (string, []string) {
