@@ -318,9 +318,6 @@ func (c *Client) ListCustomers(ctx context.Context, opts ListOptions) ([]Custome
 	if pageSize <= 0 || pageSize > maxPageSize {
 		pageSize = maxPageSize
 	}
-	if opts.Limit > 0 && opts.Limit < pageSize {
-		pageSize = opts.Limit
-	}
 	q := url.Values{}
 	if len(opts.Filters) > 0 {
 		q.Set("filter", JoinFilters(opts.Filters))
@@ -333,7 +330,13 @@ func (c *Client) ListCustomers(ctx context.Context, opts ListOptions) ([]Custome
 		if offset > maxListOffset {
 			return nil, fmt.Errorf("the listing has more than %d matches, the most the API pages through: narrow the filters", maxListOffset)
 		}
-		q.Set("page[limit]", strconv.Itoa(pageSize))
+		// Ask for no more than is still wanted, so that no page is fetched
+		// only to be thrown away.
+		limit := pageSize
+		if opts.Limit > 0 {
+			limit = min(limit, opts.Limit-len(out))
+		}
+		q.Set("page[limit]", strconv.Itoa(limit))
 		q.Set("page[offset]", strconv.Itoa(offset))
 		var doc listDoc
 		if err := c.do(ctx, http.MethodGet, "/v2/customers", q, nil, &doc); err != nil {
@@ -350,7 +353,7 @@ func (c *Client) ListCustomers(ctx context.Context, opts ListOptions) ([]Custome
 			}
 		}
 		offset += len(doc.Data)
-		if len(doc.Data) < pageSize || (doc.Meta.Results.Total > 0 && offset >= doc.Meta.Results.Total) {
+		if len(doc.Data) < limit || (doc.Meta.Results.Total > 0 && offset >= doc.Meta.Results.Total) {
 			return out, nil
 		}
 	}

@@ -252,7 +252,7 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 	}
 	wantTop := []string{
 		`filter=like(name,"pager*")&page[limit]=100&page[offset]=0&sort=email`,
-		`filter=like(name,"pager*")&page[limit]=100&page[offset]=100&sort=email`,
+		`filter=like(name,"pager*")&page[limit]=50&page[offset]=100&sort=email`,
 	}
 	checkRequests := func(*terraform.State) error {
 		var all, top []string
