@@ -251,7 +251,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	resp, err := c.retry.Do(req)
 	if err != nil {
-		return nil, c.transportError(method, path, err)
+		return nil, c.transportError(ctx, method, path, err)
 	}
 	if method == http.MethodPost && resp.StatusCode >= 500 {
 		apiErr := readAPIError(method, path, resp)
@@ -262,16 +262,22 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 
 // transportError turns a failed round trip into an error that names the
 // cause without the URL's internals or any header.
-func (c *Client) transportError(method, path string, err error) error {
+func (c *Client) transportError(ctx context.Context, method, path string, err error) error {
 	var authErr *AuthError
 	if errors.As(err, &authErr) {
 		return authErr
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s %s: gave up: %w", method, path, err)
-	}
+	// Checked before the timeouts: a POST cut off by request_timeout may
+	// have taken effect all the same, and must be looked up, not dropped.
 	if method == http.MethodPost && !isDialError(err) {
 		return &OutcomeUnknownError{Method: method, Path: path, Err: unwrapURLError(err)}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() == nil {
+			return fmt.Errorf("%s %s: no answer within the request timeout (%s) on the last attempt: %w",
+				method, path, c.retry.HTTPClient.Timeout, unwrapURLError(err))
+		}
+		return fmt.Errorf("%s %s: gave up: %w", method, path, unwrapURLError(err))
 	}
 	return fmt.Errorf("%s %s: cannot reach %s: %w", method, path, c.base.Host, unwrapURLError(err))
 }

@@ -50,8 +50,9 @@ type rule struct {
 	// dropAfter lets the emulator commit the request, then closes the
 	// connection without an answer, as a lost response would.
 	dropAfter bool
-	// afterCommit lets the emulator commit the request, then answers with
-	// the rule's status and body instead of the emulator's.
+	// afterCommit lets the emulator commit the request first, then answers
+	// (after delay) with the rule's status and body, or with the emulator's
+	// answer when status is 0.
 	afterCommit bool
 	delay       time.Duration
 }
@@ -90,6 +91,11 @@ func (a *testAPI) serve(w http.ResponseWriter, r *http.Request) {
 		a.Server.ServeHTTP(w, r)
 		return
 	}
+	var committed *httptest.ResponseRecorder
+	if hit.afterCommit {
+		committed = httptest.NewRecorder()
+		a.Server.ServeHTTP(committed, r)
+	}
 	if hit.delay > 0 {
 		select {
 		case <-time.After(hit.delay):
@@ -97,12 +103,17 @@ func (a *testAPI) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if hit.status == 0 && committed != nil {
+		for k, v := range committed.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(committed.Code)
+		_, _ = w.Write(committed.Body.Bytes())
+		return
+	}
 	if hit.status == 0 && !hit.dropAfter {
 		a.Server.ServeHTTP(w, r)
 		return
-	}
-	if hit.afterCommit {
-		a.Server.ServeHTTP(httptest.NewRecorder(), r)
 	}
 	if hit.dropAfter {
 		a.Server.ServeHTTP(httptest.NewRecorder(), r)

@@ -345,11 +345,19 @@ func TestRequestTimeoutAndMaxElapsed(t *testing.T) {
 		t.Errorf("took %v: the slow attempt was not cut at the request timeout", d)
 	}
 
+	// Every attempt slow: the error says so, without the URL.
+	api.scriptRule(rule{method: http.MethodGet, path: "/v2/customers/slow", times: 2, delay: 3 * time.Second})
+	c1 := newTestClient(t, api, func(cfg *Config) { cfg.RequestTimeout = 200 * time.Millisecond; cfg.MaxRetries = 1 })
+	_, err := c1.GetCustomer(t.Context(), "slow")
+	if err == nil || !strings.Contains(err.Error(), "no answer within the request timeout (200ms)") || strings.Contains(err.Error(), "http://") {
+		t.Errorf("every attempt slow: %v", err)
+	}
+
 	// 429s without end: MaxElapsed ends the operation, not MaxRetries.
 	api.script(http.MethodGet, "/v2/customers/z", 1000, http.StatusTooManyRequests, jsonHeader, body429)
 	c2 := newTestClient(t, api, func(cfg *Config) { cfg.MaxRetries = 100; cfg.MaxElapsed = 400 * time.Millisecond })
 	start = time.Now()
-	_, err := c2.GetCustomer(t.Context(), "z")
+	_, err = c2.GetCustomer(t.Context(), "z")
 	if err == nil || !strings.Contains(err.Error(), "gave up") {
 		t.Errorf("err %v, want a give-up", err)
 	}
@@ -406,5 +414,24 @@ func TestCreateDroppedWithoutRetriesIsAdopted(t *testing.T) {
 	}
 	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2 {
 		t.Errorf("%d POSTs, want 2", n)
+	}
+}
+
+// A create that takes effect but answers after the request timeout has an
+// unknown outcome like a lost answer: it is looked up and adopted.
+func TestCreateTimedOutAfterCommitIsAdopted(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api, func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond })
+	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, afterCommit: true, delay: 2 * time.Second})
+	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "Slow", Email: "slow@example.com"})
+	if err != nil {
+		t.Fatalf("slow create: %v", err)
+	}
+	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
+		t.Errorf("customers %+v, adopted %+v", cs, cu)
+	}
+	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
 	}
 }
