@@ -269,17 +269,21 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 	}
 	// Checked before the timeouts: a POST cut off by request_timeout may
 	// have taken effect all the same, and must be looked up, not dropped.
+	cause := unwrapURLError(err)
+	attemptTimedOut := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
+	if attemptTimedOut {
+		cause = fmt.Errorf("no answer within the request timeout (%s): %w", c.retry.HTTPClient.Timeout, cause)
+	}
 	if method == http.MethodPost && !isDialError(err) {
-		return &OutcomeUnknownError{Method: method, Path: path, Err: unwrapURLError(err)}
+		return &OutcomeUnknownError{Method: method, Path: path, Err: cause}
+	}
+	if attemptTimedOut {
+		return fmt.Errorf("%s %s: %w", method, path, cause)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		if ctx.Err() == nil {
-			return fmt.Errorf("%s %s: no answer within the request timeout (%s) on the last attempt: %w",
-				method, path, c.retry.HTTPClient.Timeout, unwrapURLError(err))
-		}
-		return fmt.Errorf("%s %s: gave up: %w", method, path, unwrapURLError(err))
+		return fmt.Errorf("%s %s: gave up: %w", method, path, cause)
 	}
-	return fmt.Errorf("%s %s: cannot reach %s: %w", method, path, c.base.Host, unwrapURLError(err))
+	return fmt.Errorf("%s %s: cannot reach %s: %w", method, path, c.base.Host, cause)
 }
 
 func unwrapURLError(err error) error {

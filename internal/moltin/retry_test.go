@@ -349,7 +349,7 @@ func TestRequestTimeoutAndMaxElapsed(t *testing.T) {
 	api.scriptRule(rule{method: http.MethodGet, path: "/v2/customers/slow", times: 2, delay: 3 * time.Second})
 	c1 := newTestClient(t, api, func(cfg *Config) { cfg.RequestTimeout = 200 * time.Millisecond; cfg.MaxRetries = 1 })
 	_, err := c1.GetCustomer(t.Context(), "slow")
-	if err == nil || !strings.Contains(err.Error(), "no answer within the request timeout (200ms)") || strings.Contains(err.Error(), "http://") {
+	if err == nil || !strings.Contains(err.Error(), "GET /v2/customers/slow: no answer within the request timeout (200ms)") || strings.Contains(err.Error(), "http://") {
 		t.Errorf("every attempt slow: %v", err)
 	}
 

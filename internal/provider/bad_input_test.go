@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -34,6 +35,7 @@ type badRule struct {
 	method, pathPrefix string
 	status             int
 	contentType, body  string
+	delay              time.Duration // before answering
 }
 
 func newBadProxy(t *testing.T, env *testEnv) *badProxy {
@@ -56,6 +58,13 @@ func newBadProxy(t *testing.T, env *testEnv) *badProxy {
 		if rule == nil {
 			forward.ServeHTTP(w, r)
 			return
+		}
+		if rule.delay > 0 {
+			select {
+			case <-time.After(rule.delay):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		w.Header().Set("Content-Type", rule.contentType)
 		w.WriteHeader(rule.status)
@@ -85,6 +94,10 @@ const fastFailing = `max_retries = 1
 // badProviderBlock configures the provider for baseURL with env's
 // credentials (or the secret given).
 func badProviderBlock(env *testEnv, baseURL, secret string) string {
+	return badProviderSettings(env, baseURL, secret, fastFailing)
+}
+
+func badProviderSettings(env *testEnv, baseURL, secret, settings string) string {
 	if secret == "" {
 		secret = env.ClientSecret
 	}
@@ -95,7 +108,7 @@ provider "moltin" {
   client_secret = %q
   %s
 }
-`, baseURL, env.ClientID, secret, fastFailing)
+`, baseURL, env.ClientID, secret, settings)
 }
 
 func badCustomer(body string) string {
@@ -225,6 +238,30 @@ resource "moltin_customer" "derived" {
 			expect: wrapRegexp(`Invalid api_base_url`, `"http://api.moltin.com" uses plain http to a host that is not loopback: use https`),
 		},
 		{
+			name:     "max_retries out of range",
+			planTime: true,
+			config: func(_ *testing.T, env *testEnv, _ string) string {
+				return badProviderSettings(env, env.URL, "", "max_retries = 101") + badCustomer(okCustomer)
+			},
+			expect: wrapRegexp(`Attribute max_retries value must be between 0 and 100, got: 101`),
+		},
+		{
+			name:     "request_timeout not a duration",
+			planTime: true,
+			config: func(_ *testing.T, env *testEnv, _ string) string {
+				return badProviderSettings(env, env.URL, "", `request_timeout = "soon"`) + badCustomer(okCustomer)
+			},
+			expect: wrapRegexp(`request_timeout: "soon" is not a positive duration such as 30s or 2m`),
+		},
+		{
+			name:     "max_requests_per_second zero",
+			planTime: true,
+			config: func(_ *testing.T, env *testEnv, _ string) string {
+				return badProviderSettings(env, env.URL, "", "max_requests_per_second = 0") + badCustomer(okCustomer)
+			},
+			expect: wrapRegexp(`Attribute max_requests_per_second value must be at least`),
+		},
+		{
 			name: "wrong client secret",
 			config: func(_ *testing.T, env *testEnv, _ string) string {
 				return badProviderBlock(env, env.URL, "not-the-secret-3f9a") + badCustomer(okCustomer)
@@ -246,6 +283,15 @@ resource "moltin_customer" "derived" {
 			rule: &badRule{method: http.MethodPost, pathPrefix: "/v2/customers", status: http.StatusBadGateway, contentType: "text/html",
 				body: "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"},
 			expect: wrapRegexp(`Could not create the customer`, `the outcome is unknown`, `502 Bad Gateway (the body was not the API's JSON but text/html: a proxy or load balancer answered)`),
+		},
+		{
+			name: "no answer within request_timeout",
+			config: func(_ *testing.T, env *testEnv, proxyURL string) string {
+				return badProviderSettings(env, proxyURL, "", "max_retries = 1\n  request_timeout = \"2s\"") + badCustomer(okCustomer)
+			},
+			rule: &badRule{method: http.MethodPost, pathPrefix: "/v2/customers", status: http.StatusGatewayTimeout, contentType: "text/plain",
+				body: "too late", delay: 5 * time.Second},
+			expect: wrapRegexp(`Could not create the customer`, `the outcome is unknown: no answer within the request timeout (2s)`),
 		},
 		{
 			name: "malformed JSON on 200",
