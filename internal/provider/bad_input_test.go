@@ -28,6 +28,12 @@ type badProxy struct {
 	mu   sync.Mutex
 	rule *badRule
 	hits int
+	seen []badSeen
+}
+
+type badSeen struct {
+	method, path string
+	at           time.Time
 }
 
 // badRule answers requests of one method whose path starts with pathPrefix.
@@ -48,6 +54,7 @@ func newBadProxy(t *testing.T, env *testEnv) *badProxy {
 	p := &badProxy{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
+		p.seen = append(p.seen, badSeen{r.Method, r.URL.Path, time.Now()})
 		rule := p.rule
 		if rule != nil && r.Method == rule.method && strings.HasPrefix(r.URL.Path, rule.pathPrefix) {
 			p.hits++
@@ -79,6 +86,31 @@ func (p *badProxy) set(rule *badRule) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.rule = rule
+}
+
+// requests returns the requests seen whose method matches and whose path
+// starts with prefix.
+func (p *badProxy) requests(method, prefix string) []badSeen {
+	return p.requestsSince(0, method, prefix)
+}
+
+// mark returns a position in the log, for requestsSince.
+func (p *badProxy) mark() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.seen)
+}
+
+func (p *badProxy) requestsSince(mark int, method, prefix string) []badSeen {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []badSeen
+	for _, s := range p.seen[mark:] {
+		if s.method == method && strings.HasPrefix(s.path, prefix) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (p *badProxy) answered() int {
@@ -401,6 +433,83 @@ func TestAccBadInput_updateRejected(t *testing.T) {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// TestAccProviderSettings_applied checks that max_requests_per_second and
+// max_retries reach the client: the creates of one apply are paced at the
+// configured rate, and a read that keeps failing is tried max_retries + 1
+// times, after which the state is as it was.
+func TestAccProviderSettings_applied(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	proxy := newBadProxy(t, env)
+	const perSecond = 4
+	var failingSince int
+	config := badProviderSettings(env, proxy.URL, "", fmt.Sprintf("max_requests_per_second = %d\n  max_retries = 2\n  request_timeout = \"5s\"", perSecond)) + `
+resource "moltin_customer" "paced" {
+  count = 6
+  name  = "Paced ${count.index}"
+  email = "paced-${count.index}@example.com"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					// The token request and six creates, one limiter apart.
+					reqs := append(proxy.requests(http.MethodPost, "/oauth/"), proxy.requests(http.MethodPost, "/v2/customers")...)
+					if len(reqs) != 7 {
+						return fmt.Errorf("%d token and create requests, want 7", len(reqs))
+					}
+					first, last := reqs[0].at, reqs[0].at
+					for _, r := range reqs {
+						if r.at.Before(first) {
+							first = r.at
+						}
+						if r.at.After(last) {
+							last = r.at
+						}
+					}
+					rate := 6 / last.Sub(first).Seconds()
+					t.Logf("7 requests in %v: %.1f/s with max_requests_per_second = %d", last.Sub(first), rate, perSecond)
+					if rate > perSecond*1.15 || rate < perSecond*0.5 {
+						return fmt.Errorf("achieved %.1f requests/s, want about %d", rate, perSecond)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					failingSince = proxy.mark()
+					proxy.set(&badRule{method: http.MethodGet, pathPrefix: "/v2/customers/", status: http.StatusServiceUnavailable,
+						contentType: "application/json", body: `{"errors":[{"status":503,"title":"Service Unavailable","detail":"down for maintenance"}]}`})
+				},
+				Config:      config,
+				ExpectError: wrapRegexp(`Could not read the customer`, `503 Service Unavailable`, `down for maintenance`),
+			},
+			{
+				PreConfig: func() {
+					proxy.set(nil)
+					perPath := map[string]int{}
+					for _, r := range proxy.requestsSince(failingSince, http.MethodGet, "/v2/customers/") {
+						perPath[r.path]++
+					}
+					if len(perPath) == 0 {
+						t.Error("no read reached the proxy")
+					}
+					for p, n := range perPath {
+						if n != 3 {
+							t.Errorf("%s read %d times, want 3 (max_retries = 2)", p, n)
+						}
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
