@@ -184,3 +184,41 @@ func TestRateLimiter(t *testing.T) {
 		}
 	}
 }
+
+// Waiting for the limiter is not part of an attempt's timeout: six callers at
+// 2 requests a second with a 1 s timeout all succeed, though the last one
+// waits about 3 s for its turn.
+func TestRateLimitWaitIsNotPartOfTheRequestTimeout(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api, func(cfg *Config) {
+		cfg.MaxRequestsPerSecond = 2
+		cfg.RequestTimeout = time.Second
+		cfg.MaxRetries = -1
+	})
+	cu, _ := api.CreateCustomer("S", "s@example.com", "", nil)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			if _, err := c.GetCustomer(t.Context(), cu.ID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+
+	// A create whose operation ends while it waits for the limiter was never
+	// sent: it is no unknown outcome, and needs no lookup.
+	slow := newTestClient(t, api, func(cfg *Config) { cfg.MaxRequestsPerSecond = 0.5; cfg.MaxElapsed = 500 * time.Millisecond })
+	_, err := slow.CreateCustomer(t.Context(), CustomerCreate{Name: "L", Email: "l@example.com"})
+	var unknown *OutcomeUnknownError
+	if err == nil || errors.As(err, &unknown) || !strings.Contains(err.Error(), "waiting for the rate limit") {
+		t.Errorf("create cut off in the limiter: %v", err)
+	}
+	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 0 {
+		t.Errorf("%d POSTs sent", n)
+	}
+	if n := len(api.requests(http.MethodGet, "/v2/customers")); n != 0 {
+		t.Errorf("%d lookups after a create that was never sent", n)
+	}
+}

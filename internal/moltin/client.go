@@ -76,9 +76,11 @@ type Client struct {
 	userAgent  string
 	log        Logger
 	maxElapsed time.Duration
-	retry      *retryablehttp.Client
-	tokens     *tokenSource
-	secrets    []string
+	// requestTimeout bounds one attempt, for error messages.
+	requestTimeout time.Duration
+	retry          *retryablehttp.Client
+	tokens         *tokenSource
+	secrets        []string
 }
 
 // New validates cfg and returns a Client. It makes no request: the first
@@ -126,26 +128,29 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:       base,
-		userAgent:  cfg.UserAgent,
-		log:        cfg.Logger,
-		maxElapsed: cfg.MaxElapsed,
-		secrets:    []string{cfg.ClientSecret},
+		base:           base,
+		userAgent:      cfg.UserAgent,
+		log:            cfg.Logger,
+		maxElapsed:     cfg.MaxElapsed,
+		requestTimeout: cfg.RequestTimeout,
+		secrets:        []string{cfg.ClientSecret},
 	}
 	// A burst of one spreads requests evenly, so that a server-side limit of
 	// the same rate is never exceeded by a momentary burst.
 	limiter := rate.NewLimiter(rate.Limit(cfg.MaxRequestsPerSecond), 1)
 	inner := &loggingTransport{
-		next:    &limitTransport{next: cfg.Transport, limiter: limiter},
+		next:    &limitTransport{next: cfg.Transport, limiter: limiter, timeout: cfg.RequestTimeout},
 		log:     cfg.Logger,
 		ua:      cfg.UserAgent,
 		baseURL: base,
 	}
 	// Token requests go through the same limiter, logging and retries, but
 	// not through the auth transport.
-	tokenHTTP := newRetryClient(&http.Client{Transport: inner, Timeout: cfg.RequestTimeout}, cfg)
+	// No http.Client timeout: limitTransport applies the request timeout
+	// after the rate limiter's wait.
+	tokenHTTP := newRetryClient(&http.Client{Transport: inner}, cfg)
 	c.tokens = newTokenSource(base, cfg.ClientID, cfg.ClientSecret, tokenHTTP.StandardClient())
-	c.retry = newRetryClient(&http.Client{Transport: &authTransport{next: inner, tokens: c.tokens}, Timeout: cfg.RequestTimeout}, cfg)
+	c.retry = newRetryClient(&http.Client{Transport: &authTransport{next: inner, tokens: c.tokens}}, cfg)
 	return c, nil
 }
 
@@ -272,9 +277,9 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 	cause := unwrapURLError(err)
 	attemptTimedOut := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
 	if attemptTimedOut {
-		cause = fmt.Errorf("no answer within the request timeout (%s): %w", c.retry.HTTPClient.Timeout, cause)
+		cause = fmt.Errorf("no answer within the request timeout (%s): %w", c.requestTimeout, cause)
 	}
-	if method == http.MethodPost && !isDialError(err) {
+	if method == http.MethodPost && !notSent(err) {
 		return &OutcomeUnknownError{Method: method, Path: path, Err: cause}
 	}
 	if attemptTimedOut {

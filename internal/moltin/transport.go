@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -65,7 +67,9 @@ func newRetryClient(hc *http.Client, cfg Config) *retryablehttp.Client {
 // safe to repeat (never a customer POST, which could create twice).
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		// Stop, keeping the attempt's own outcome: an answer that arrived is
+		// still an answer, and an error says whether the request was sent.
+		return false, nil
 	}
 	p := policyOf(ctx)
 	if err != nil {
@@ -74,7 +78,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if errors.As(err, &certErr) || errors.As(err, &authErr) {
 			return false, nil
 		}
-		return p.idempotent || isDialError(err), nil
+		return p.idempotent || notSent(err), nil
 	}
 	switch {
 	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests:
@@ -87,9 +91,20 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	return false, nil
 }
 
-// isDialError reports a failure before any byte of the request was sent,
-// which makes even a POST safe to repeat.
-func isDialError(err error) bool {
+// notSentError marks a failure before the request left the client, such as
+// the end of the operation while waiting for the rate limiter.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// notSent reports a failure before any byte of the request was sent, which
+// makes even a POST safe to repeat.
+func notSent(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true
@@ -130,17 +145,53 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // limitTransport makes every attempt, retries and token requests included,
-// wait for the client's rate limiter.
+// wait for the client's rate limiter, and only then bounds the attempt by the
+// request timeout: the wait is not part of it, so that a low configured rate
+// with many operations at once does not time requests out before they leave.
 type limitTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
+	timeout time.Duration
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.limiter.Wait(req.Context()); err != nil {
+	ctx := req.Context()
+	// Reserve rather than Wait: Wait fails at once when the wait would pass
+	// the context's deadline, with an error that does not say so.
+	r := t.limiter.Reserve()
+	if d := r.Delay(); d > 0 {
+		timer := time.NewTimer(d)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			r.Cancel()
+			return nil, &notSentError{fmt.Errorf("waiting for the rate limit: %w", ctx.Err())}
+		}
+	}
+	if t.timeout <= 0 {
+		return t.next.RoundTrip(req)
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, t.timeout)
+	resp, err := t.next.RoundTrip(req.WithContext(attemptCtx))
+	if err != nil {
+		cancel()
 		return nil, err
 	}
-	return t.next.RoundTrip(req)
+	// The timeout covers reading the body too; closing it ends the attempt.
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // authTransport sets the bearer token on every attempt, so that a retry after
