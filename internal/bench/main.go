@@ -10,7 +10,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +39,20 @@ type options struct {
 	tofu        string
 	keep        bool
 	profileDir  string
+	providerEnv envList
+}
+
+// envList is a repeatable KEY=VALUE flag.
+type envList []string
+
+func (e *envList) String() string { return strings.Join(*e, " ") }
+
+func (e *envList) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("%q is not KEY=VALUE", v)
+	}
+	*e = append(*e, v)
+	return nil
 }
 
 func main() {
@@ -45,10 +61,11 @@ func main() {
 	flag.IntVar(&o.parallelism, "parallelism", 10, "the CLI's -parallelism")
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 25, "server-side requests/second of the rate-limited scenario (the provider's default client limit is 25/s)")
-	flag.IntVar(&o.runs, "runs", 1, "repeat the whole sequence this many times and report the median wall times")
+	flag.IntVar(&o.runs, "runs", 3, "repeat the whole sequence this many times and report, per step, the run with the median (wall − baseline)")
 	flag.StringVar(&o.tofu, "tofu", "", "OpenTofu binary (default: what scripts/ensure-clis.sh tofu prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directories")
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
+	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -82,9 +99,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	version, _ := exec.CommandContext(ctx, o.tofu, "version").Output()
-	firstLine, _, _ := strings.Cut(string(version), "\n")
-
+	load0 := loadavg()
 	var all [][]result
 	for i := range o.runs {
 		fmt.Fprintf(os.Stderr, "run %d of %d\n", i+1, o.runs)
@@ -94,10 +109,18 @@ func run(ctx context.Context, o options) error {
 		}
 		all = append(all, res)
 	}
-	fmt.Printf("OpenTofu: %s; N = %d customers, -parallelism=%d, emulator latency %s; %d run(s), median wall times; %s, %d CPUs shared.\n\n",
-		strings.TrimSpace(firstLine), o.n, o.parallelism, o.latency, o.runs, time.Now().UTC().Format(time.RFC3339), numCPU())
-	printTable(os.Stdout, o, median(all))
+	fmt.Printf("%s, N = %d customers, `-parallelism=%d`, emulator latency %s; %d run(s), each row from the run with the median (wall − baseline); "+
+		"%d CPUs, load average %s before and %s after; finished %s.\n\n",
+		tofuVersion(ctx, o.tofu), o.n, o.parallelism, o.latency, o.runs, numCPU(), load0, loadavg(), time.Now().UTC().Format(time.RFC3339))
+	rows := medianRows(all)
+	printTables(os.Stdout, o, rows)
+	extra := printTargets(os.Stdout, o, all, rows)
 	fmt.Fprintf(os.Stderr, "bench took %s\n", time.Since(start).Round(time.Second))
+	if extra != "" {
+		// Request counts do not depend on timing: more than the minimum is a
+		// regression, unlike a wall time that a busy machine stretched.
+		return errors.New("more API requests than the minimum: " + extra)
+	}
 	return nil
 }
 
@@ -179,6 +202,7 @@ func runOnce(ctx context.Context, o options, providerDir string) ([]result, erro
 	if o.profileDir != "" {
 		b.env = append(b.env, "MOLTIN_CPUPROFILE_DIR="+o.profileDir)
 	}
+	b.env = append(b.env, o.providerEnv...)
 
 	var out []result
 	for _, s := range steps(o) {
@@ -186,7 +210,7 @@ func runOnce(ctx context.Context, o options, providerDir string) ([]result, erro
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %d (min %d)\n", s.name, r.wall.Seconds(), r.baseline.Seconds(), r.total(), r.minTotal())
+		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)\n", s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal())
 		out = append(out, r)
 	}
 	return out, nil
@@ -240,12 +264,11 @@ type result struct {
 	step
 	byKind      map[string]int
 	rateLimited int // 429s from the server's limiter
-	tokens      int // distinct access tokens the API saw
 	processes   int // provider processes seen
 	peakKiB     int64
 	wall        time.Duration
 	baseline    time.Duration
-	apiSpan     time.Duration // first to last API request
+	api         apiObservation
 	// CPU time of the CLI (with the provider's subtracted), of the provider
 	// processes, and of the CLI in the baseline step.
 	cliCPU, providerCPU, baselineCPU time.Duration
@@ -319,7 +342,7 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	st := b.emu.Stats()
 	r.byKind = st.ByKind
 	r.rateLimited = st.Faults[emulator.FaultRateLimit]
-	r.tokens, r.apiSpan, _ = b.obs.snapshot()
+	r.api = b.obs.snapshot()
 	if s.check != nil {
 		if err := s.check(b.emu); err != nil {
 			return r, fmt.Errorf("after the step the emulator is not as expected: %w", err)
@@ -420,28 +443,49 @@ resource "terraform_data" "c" {
 `, n, suffix, v.password)
 }
 
-// median merges several runs: wall times are medians, counts are the last
-// run's (they do not depend on timing, but a difference is shown).
-func median(runs [][]result) []result {
-	out := slices.Clone(runs[len(runs)-1])
+// medianRows picks, for each step, the run whose wall − baseline is the
+// median, so that every figure in a row comes from one run. Request counts
+// do not depend on timing; should one run differ, its counts show in the
+// log on stderr.
+func medianRows(runs [][]result) []result {
+	out := make([]result, len(runs[0]))
 	for i := range out {
-		var walls, bases []time.Duration
+		var rows []result
 		for _, run := range runs {
-			walls = append(walls, run[i].wall)
-			bases = append(bases, run[i].baseline)
-			out[i].peakKiB = max(out[i].peakKiB, run[i].peakKiB)
+			rows = append(rows, run[i])
 		}
-		out[i].wall = medianDuration(walls)
-		out[i].baseline = medianDuration(bases)
+		slices.SortFunc(rows, func(a, b result) int { return cmp.Compare(a.wall-a.baseline, b.wall-b.baseline) })
+		out[i] = rows[(len(rows)-1)/2]
 	}
 	return out
 }
 
-func medianDuration(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
+// tofuVersion is the CLI's version line, such as "OpenTofu 1.12.6".
+func tofuVersion(ctx context.Context, tofu string) string {
+	cmd := exec.CommandContext(ctx, tofu, "version", "-json")
+	// An empty CLI config, so that no warning about a missing one is
+	// printed before the JSON.
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull)
+	out, err := cmd.Output()
+	var v struct {
+		Version string `json:"terraform_version"`
 	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	if err != nil || json.Unmarshal(out, &v) != nil {
+		return "OpenTofu (version unknown)"
+	}
+	return "OpenTofu " + v.Version
+}
+
+// loadavg is the 1, 5 and 15 minute load averages: other work on the
+// machine inflates wall times, CPU times much less.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " / ")
 }

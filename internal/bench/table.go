@@ -12,7 +12,7 @@ import (
 
 func numCPU() int { return runtime.NumCPU() }
 
-// kinds are the table's request columns, in the emulator's kinds.
+// kinds are the request columns, in the emulator's kinds.
 var kinds = []struct{ title, kind string }{
 	{"token", emulator.KindToken},
 	{"POST", emulator.KindCreate},
@@ -22,44 +22,101 @@ var kinds = []struct{ title, kind string }{
 	{"list", emulator.KindList},
 }
 
-func printTable(w io.Writer, o options, rs []result) {
+func printTables(w io.Writer, o options, rs []result) {
 	head := []string{"scenario"}
 	for _, k := range kinds {
 		head = append(head, k.title)
 	}
-	head = append(head, "429", "requests", "minimum", "ratio", "wall s", "baseline s", "ideal s", "(wall−baseline)÷ideal", "provider processes", "tokens used", "peak RSS MiB", "CPU s: CLI / provider / baseline")
-	fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
-	fmt.Fprintln(w, "|"+strings.Repeat("---|", len(head)))
+	head = append(head, "429", "requests", "minimum", "ratio", "provider processes", "access tokens used")
+	var rows [][]string
 	for _, r := range rs {
 		row := []string{r.name}
 		for _, k := range kinds {
 			row = append(row, countCell(r.byKind[k.kind], r.min[k.kind]))
 		}
-		ideal := r.ideal(o)
 		row = append(row,
 			fmt.Sprint(r.rateLimited),
 			fmt.Sprint(r.total()),
 			fmt.Sprint(r.minTotal()),
 			fmt.Sprintf("%.2f", float64(r.total())/float64(r.minTotal())),
-			secs(r.wall), secs(r.baseline), secs(ideal),
-			fmt.Sprintf("%.2f", float64(r.wall-r.baseline)/float64(ideal)),
 			fmt.Sprint(r.processes),
-			fmt.Sprint(r.tokens),
-			fmt.Sprintf("%.1f", float64(r.peakKiB)/1024),
-			fmt.Sprintf("%s / %s / %s", secs(r.cliCPU), secs(r.providerCPU), secs(r.baselineCPU)),
+			fmt.Sprint(r.api.tokens),
 		)
-		fmt.Fprintln(w, "| "+strings.Join(row, " | ")+" |")
+		rows = append(rows, row)
 	}
+	markdownTable(w, head, rows)
 	fmt.Fprintln(w)
+
+	head = []string{"scenario", "wall s", "baseline s", "ideal s", "(wall − baseline) ÷ ideal", "API active s", "mean requests in flight", "CPU s: CLI / provider / baseline CLI", "provider peak RSS MiB"}
+	rows = nil
+	for _, r := range rs {
+		ideal := r.ideal(o)
+		rows = append(rows, []string{
+			r.name,
+			secs(r.wall), secs(r.baseline), secs(ideal),
+			fmt.Sprintf("**%.2f**", float64(r.wall-r.baseline)/float64(ideal)),
+			secs(r.api.active),
+			fmt.Sprintf("%.1f", r.api.concurrency),
+			fmt.Sprintf("%s / %s / %s", secs(r.cliCPU), secs(r.providerCPU), secs(r.baselineCPU)),
+			fmt.Sprintf("%.1f", float64(r.peakKiB)/1024),
+		})
+	}
+	markdownTable(w, head, rows)
+	fmt.Fprintln(w)
+
 	for _, r := range rs {
 		if !r.limited {
 			continue
 		}
 		over := r.wall - r.baseline
-		fmt.Fprintf(w, "%s: %d requests in %s of API traffic (first to last request) = %.1f requests/s, %.0f%% of the server's %g/s; "+
-			"the minimum %d requests over wall−baseline %s = %.1f/s, %.0f%%.\n",
-			r.name, r.total(), r.apiSpan.Round(time.Millisecond), rate(r.total(), r.apiSpan), 100*rate(r.total(), r.apiSpan)/o.rateLimit, o.rateLimit,
+		fmt.Fprintf(w, "Rate-limited create: %d requests arrived over %s (first to last) = %.1f requests/s, %.0f%% of the server's %g/s; "+
+			"the minimum %d requests over wall − baseline (%s) = %.1f/s, **%.0f%%** of the limit.\n",
+			r.total(), r.api.span.Round(time.Millisecond), rate(r.total(), r.api.span), 100*rate(r.total(), r.api.span)/o.rateLimit, o.rateLimit,
 			r.minTotal(), over.Round(time.Millisecond), rate(r.minTotal(), over), 100*rate(r.minTotal(), over)/o.rateLimit)
+	}
+}
+
+// printTargets checks the figures against the targets and returns the steps
+// of any run that sent more requests than the minimum.
+func printTargets(w io.Writer, o options, runs [][]result, rows []result) (extra string) {
+	var over []string
+	for _, run := range runs {
+		for _, r := range run {
+			if r.total() != r.minTotal() {
+				over = append(over, fmt.Sprintf("%s (%d for %d)", r.name, r.total(), r.minTotal()))
+			}
+		}
+	}
+	fmt.Fprintln(w, "Targets:")
+	if len(over) == 0 {
+		fmt.Fprintf(w, "- request ratio 1.00 in every step of every run: met\n")
+	} else {
+		fmt.Fprintf(w, "- request ratio 1.00 in every step of every run: **not met**: %s\n", strings.Join(over, ", "))
+	}
+	for _, r := range rows {
+		ratio := float64(r.wall-r.baseline) / float64(r.ideal(o))
+		if r.limited {
+			pct := 100 * rate(r.minTotal(), r.wall-r.baseline) / o.rateLimit
+			fmt.Fprintf(w, "- %s: throughput ≥ 90%% of the server's limit: %.0f%%, %s\n", r.name, pct, metOrNot(pct >= 90))
+			continue
+		}
+		fmt.Fprintf(w, "- %s: (wall − baseline) ÷ ideal ≤ 1.3: %.2f, %s\n", r.name, ratio, metOrNot(ratio <= 1.3))
+	}
+	return strings.Join(over, ", ")
+}
+
+func metOrNot(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+func markdownTable(w io.Writer, head []string, rows [][]string) {
+	fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
+	fmt.Fprintln(w, "|"+strings.Repeat("---|", len(head)))
+	for _, row := range rows {
+		fmt.Fprintln(w, "| "+strings.Join(row, " | ")+" |")
 	}
 }
 
