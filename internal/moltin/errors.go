@@ -206,7 +206,9 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s %s: the outcome is unknown: %v", e.Method, e.Path, e.Err)
+	// An API error names the call itself; say it once.
+	cause := strings.TrimPrefix(e.Err.Error(), e.Method+" "+e.Path+": ")
+	return fmt.Sprintf("%s %s: the outcome is unknown: %s", e.Method, e.Path, cause)
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

@@ -195,7 +195,8 @@ func TestCreateAfter5xxLooksUpBeforeResending(t *testing.T) {
 	c2 := newTestClient(t, api, func(cfg *Config) { cfg.MaxRetries = 2 })
 	_, err = c2.CreateCustomer(t.Context(), CustomerCreate{Name: "G", Email: "g@example.com"})
 	var unknown *OutcomeUnknownError
-	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "outcome is unknown") || StatusOf(err) != 503 {
+	if !errors.As(err, &unknown) || StatusOf(err) != 503 ||
+		!strings.HasPrefix(err.Error(), "POST /v2/customers: the outcome is unknown: 503 Service Unavailable; down") {
 		t.Errorf("after 5xx on every POST: %v", err)
 	}
 	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2+3 {
