@@ -20,8 +20,8 @@ const soakCustomers = 100
 
 // soakFaults is what the soak test runs against: a tenth of the requests
 // answered 429 (half of those with Retry-After), a tenth 5xx, one in fifty
-// mutations committed and then the connection dropped, a server-side limit
-// of 20 requests a second, and tokens that live 5 s.
+// mutations committed and then the connection dropped, and a server-side
+// limit of 20 requests a second. Tokens live 5 s and are revoked every 10 s.
 var soakFaults = emulator.Faults{Rate429: 0.10, RetryAfterShare: 0.5, Rate5xx: 0.10, DropAfterCommit: 0.02, RateLimit: 20}
 
 // TestAccSoak creates 100 customers with count, changes an attribute on all
@@ -43,6 +43,35 @@ func TestAccSoak(t *testing.T) {
 	t.Logf("fault seed %d (set MOLTIN_SOAK_SEED to replay)", faults.Seed)
 	env := newTestEnv(t, emulator.Config{TokenLifetime: 5 * time.Second, Faults: faults})
 	rec := &soakRecorder{env: env, faults: faults, runStart: time.Now()}
+
+	// Tokens are also revoked before their expiry now and then, so that
+	// some calls meet a 401 and refresh on the spot.
+	stopRevoking := make(chan struct{})
+	revoked := make(chan int)
+	go func() {
+		n := 0
+		tick := time.NewTicker(10 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				env.ExpireTokens()
+				n++
+			case <-stopRevoking:
+				revoked <- n
+				return
+			}
+		}
+	}()
+	stop := func() int {
+		if stopRevoking == nil {
+			return 0
+		}
+		close(stopRevoking)
+		stopRevoking = nil
+		return <-revoked
+	}
+	t.Cleanup(func() { stop() })
 
 	config := func(version string, count int) string {
 		// The client's own limit is above the server's, so that the
@@ -83,6 +112,7 @@ resource "moltin_customer" "soak" {
 			},
 		},
 	})
+	t.Logf("tokens revoked %d times during the run", stop())
 	rec.report(t)
 }
 
