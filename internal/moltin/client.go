@@ -138,11 +138,17 @@ func New(cfg Config) (*Client, error) {
 	// A burst of one spreads requests evenly, so that a server-side limit of
 	// the same rate is never exceeded by a momentary burst.
 	limiter := rate.NewLimiter(rate.Limit(cfg.MaxRequestsPerSecond), 1)
-	inner := &loggingTransport{
-		next:    &limitTransport{next: cfg.Transport, limiter: limiter, timeout: cfg.RequestTimeout},
-		log:     cfg.Logger,
-		ua:      cfg.UserAgent,
-		baseURL: base,
+	// The limiter wraps the logging, so that a logged duration is the HTTP
+	// exchange's alone, without the wait for the limiter.
+	inner := &limitTransport{
+		next: &loggingTransport{
+			next:    cfg.Transport,
+			log:     cfg.Logger,
+			ua:      cfg.UserAgent,
+			baseURL: base,
+		},
+		limiter: limiter,
+		timeout: cfg.RequestTimeout,
 	}
 	// Token requests go through the same limiter, logging and retries, but
 	// not through the auth transport.
