@@ -340,7 +340,8 @@ resource "moltin_customer" "derived" {
 			},
 			rule: &badRule{method: http.MethodPost, pathPrefix: "/v2/customers", status: http.StatusBadRequest, contentType: "application/json",
 				body: jsonErr(400, "Bad Request", "email domain example.com is not allowed in this store", "/data/email")},
-			expect: wrapRegexp(`Could not create the customer`, `400 Bad Request`, `email domain example.com is not allowed in this store (at /data/email)`),
+			// The error's source pointer puts the diagnostic on the email line.
+			expect: wrapRegexp(`Could not create the customer`, `with moltin_customer.`, `email =`, `400 Bad Request`, `email domain example.com is not allowed in this store (at /data/email)`),
 		},
 		{
 			name: "422 from the API",
@@ -349,7 +350,7 @@ resource "moltin_customer" "derived" {
 			},
 			rule: &badRule{method: http.MethodPost, pathPrefix: "/v2/customers", status: http.StatusUnprocessableEntity, contentType: "application/json",
 				body: jsonErr(422, "Unprocessable Entity", "name must not contain control characters", "/data/name")},
-			expect: wrapRegexp(`Could not create the customer`, `422 Unprocessable Entity`, `name must not contain control characters (at /data/name)`),
+			expect: wrapRegexp(`Could not create the customer`, `with moltin_customer.`, `name =`, `422 Unprocessable Entity`, `name must not contain control characters (at /data/name)`),
 		},
 	} {
 		t.Run(row.name, func(t *testing.T) {

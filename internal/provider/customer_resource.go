@@ -269,7 +269,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 
 	c, err := r.client.CreateCustomer(ctx, in)
 	if err != nil {
-		r.createError(ctx, &resp.Diagnostics, in.Email, err, secrets)
+		r.createError(ctx, &resp.Diagnostics, &config, in.Email, err, secrets)
 		return
 	}
 	tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
@@ -278,7 +278,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
-func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, email string, err error, secrets []string) {
+func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
 	var mismatch *moltin.ErrCustomerMismatch
 	switch {
 	case errors.As(err, &mismatch):
@@ -294,8 +294,42 @@ func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnost
 			importHint(email) + "\n\nor choose another email. The API said: " + err.Error()
 		diags.AddAttributeError(path.Root("email"), "Email already taken", r.client.Redact(detail, secrets...))
 	default:
-		diags.AddError("Could not create the customer", r.client.Redact(err.Error(), secrets...))
+		r.addError(diags, "Could not create the customer", err, config, secrets)
 	}
+}
+
+// addError adds err as a diagnostic, on the attribute that the API's error
+// points at (`source.pointer` such as /data/email) where there is one, so
+// that the CLI shows the configuration line to fix.
+func (r *customerResource) addError(diags *diag.Diagnostics, summary string, err error, config *customerModel, secrets []string) {
+	msg := r.client.Redact(err.Error(), secrets...)
+	if p, ok := apiErrorPath(err, config); ok {
+		diags.AddAttributeError(p, summary, msg)
+		return
+	}
+	diags.AddError(summary, msg)
+}
+
+func apiErrorPath(err error, config *customerModel) (path.Path, bool) {
+	var apiErr *moltin.APIError
+	if !errors.As(err, &apiErr) {
+		return path.Empty(), false
+	}
+	for _, o := range apiErr.Errors {
+		if o.Source == nil {
+			continue
+		}
+		switch field := strings.TrimPrefix(o.Source.Pointer, "/data/"); field {
+		case "name", "email", "external_ref":
+			return path.Root(field), true
+		case "password":
+			if config != nil && !config.PasswordWO.IsNull() {
+				return path.Root("password_wo"), true
+			}
+			return path.Root("password"), true
+		}
+	}
+	return path.Empty(), false
 }
 
 func importHint(id string) string {
@@ -358,7 +392,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		if moltin.IsNotFound(err) {
 			summary = "The customer no longer exists"
 		}
-		resp.Diagnostics.AddError(summary, r.client.Redact(err.Error(), secrets...))
+		r.addError(&resp.Diagnostics, summary, err, &config, secrets)
 		return
 	}
 	plan.setFromAPI(c)
