@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+)
+
+func TestIdeal(t *testing.T) {
+	o := options{parallelism: 10, latency: 20 * time.Millisecond, rateLimit: 25}
+	update := result{step: step{min: map[string]int{emulator.KindToken: 2, emulator.KindGet: 300, emulator.KindUpdate: 300}}}
+	// 600 resource requests, 10 at a time, 20 ms each = 1.2 s; 2 tokens one after another = 40 ms.
+	if got, want := update.ideal(o), 1240*time.Millisecond; got != want {
+		t.Errorf("unlimited ideal = %s, want %s", got, want)
+	}
+	limited := result{step: step{limited: true, min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 300}}}
+	if got, want := limited.ideal(o), 12040*time.Millisecond; got != want {
+		t.Errorf("limited ideal = %s, want %s", got, want)
+	}
+}
+
+func TestMedianRowsKeepsOneRunPerRow(t *testing.T) {
+	row := func(wall, base time.Duration, procs int) result {
+		return result{wall: wall, baseline: base, processes: procs}
+	}
+	runs := [][]result{
+		{row(5*time.Second, 1*time.Second, 1)}, // 4 s over
+		{row(3*time.Second, 2*time.Second, 2)}, // 1 s over
+		{row(4*time.Second, 1*time.Second, 3)}, // 3 s over: the median
+	}
+	got := medianRows(runs)
+	if got[0].processes != 3 || got[0].wall != 4*time.Second || got[0].baseline != time.Second {
+		t.Errorf("medianRows picked %+v, want the run with 3 s over the baseline", got[0])
+	}
+}
+
+func TestPrintTargetsReportsExtraRequests(t *testing.T) {
+	o := options{parallelism: 10, latency: 20 * time.Millisecond, rateLimit: 25}
+	ok := result{step: step{name: "create", min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 3}},
+		byKind: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 3}, wall: time.Second, baseline: time.Second}
+	extra := ok
+	extra.byKind = map[string]int{emulator.KindToken: 2, emulator.KindCreate: 3}
+	var buf bytes.Buffer
+	if got := printTargets(&buf, o, [][]result{{ok}}, []result{ok}); got != "" {
+		t.Errorf("printTargets with the minimum = %q, want none\n%s", got, buf.String())
+	}
+	buf.Reset()
+	if got := printTargets(&buf, o, [][]result{{ok}, {extra}}, []result{ok}); !strings.Contains(got, "create (5 for 4)") {
+		t.Errorf("printTargets with an extra token = %q, want it named\n%s", got, buf.String())
+	}
+}
+
+// TestObserver checks the token digests and the in-flight accounting with
+// requests that overlap for a known time.
+func TestObserver(t *testing.T) {
+	release := make(chan struct{})
+	var arrived sync.WaitGroup
+	obs := newObserver(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Done()
+		<-release
+	}))
+	srv := httptest.NewServer(obs)
+	defer srv.Close()
+
+	var done sync.WaitGroup
+	for i, tok := range []string{"a", "b", "a"} {
+		arrived.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/customers/"+string(rune('x'+i)), nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	arrived.Wait()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	done.Wait()
+
+	got := obs.snapshot()
+	if got.tokens != 2 {
+		t.Errorf("distinct tokens = %d, want 2", got.tokens)
+	}
+	if got.active < 50*time.Millisecond {
+		t.Errorf("active = %s, want at least the 50 ms the requests were held", got.active)
+	}
+	if got.concurrency < 2 || got.concurrency > 3 {
+		t.Errorf("mean in flight = %.2f, want between 2 and 3 (three requests held together)", got.concurrency)
+	}
+	obs.reset()
+	if s := obs.snapshot(); s.tokens != 0 || s.active != 0 {
+		t.Errorf("after reset: %+v", s)
+	}
+}
+
+func TestReadOwnProcStats(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc on this system")
+	}
+	if kib, ok := readVmHWM(os.Getpid()); !ok || kib <= 0 {
+		t.Errorf("readVmHWM(self) = %d, %v", kib, ok)
+	}
+	if _, ok := readCPU(os.Getpid()); !ok {
+		t.Error("readCPU(self) failed")
+	}
+	if got := parentOf(os.Getpid()); got != os.Getppid() {
+		t.Errorf("parentOf(self) = %d, want %d", got, os.Getppid())
+	}
+}
