@@ -89,7 +89,9 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintf(os.Stderr, "building the provider...\n")
 	var providerDir string
 	if o.profileDir != "" {
-		providerDir, err = buildProfiledProvider(ctx, root)
+		if providerDir, err = buildProfiledProvider(ctx, root); err != nil {
+			return err
+		}
 		if o.profileDir, err = filepath.Abs(o.profileDir); err == nil {
 			err = os.MkdirAll(o.profileDir, 0o755)
 		}

@@ -121,11 +121,11 @@ func markdownTable(w io.Writer, head []string, rows [][]string) {
 }
 
 // countCell shows a count, and the minimum beside it when they differ.
-func countCell(got, min int) string {
-	if got == min {
+func countCell(got, minimum int) string {
+	if got == minimum {
 		return fmt.Sprint(got)
 	}
-	return fmt.Sprintf("%d (min %d)", got, min)
+	return fmt.Sprintf("%d (min %d)", got, minimum)
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
