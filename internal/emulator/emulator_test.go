@@ -111,9 +111,9 @@ func (h *harness) raw(method, path, contentType string, body []byte, hdr map[str
 	return result{resp.StatusCode, resp.Header, b}, err
 }
 
-func (h *harness) mustRaw(method, path, contentType string, body []byte, hdr map[string]string) result {
+func (h *harness) mustRaw(method, path, contentType string, body []byte) result {
 	h.t.Helper()
-	r, err := h.raw(method, path, contentType, body, hdr)
+	r, err := h.raw(method, path, contentType, body, nil)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -123,7 +123,7 @@ func (h *harness) mustRaw(method, path, contentType string, body []byte, hdr map
 func (h *harness) requestToken(id, secret string) result {
 	h.t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
-	return h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte(form.Encode()), nil)
+	return h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte(form.Encode()))
 }
 
 func (h *harness) login() {
@@ -232,7 +232,7 @@ func TestAccessToken(t *testing.T) {
 		"wrong id":       {"grant_type": {"client_credentials"}, "client_id": {"nope"}, "client_secret": {testClientSecret}},
 		"missing secret": {"grant_type": {"client_credentials"}, "client_id": {testClientID}},
 	} {
-		r := h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte(form.Encode()), nil)
+		r := h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte(form.Encode()))
 		if r.status != http.StatusUnauthorized {
 			t.Errorf("%s: status %d, want 401", name, r.status)
 			continue
@@ -245,7 +245,7 @@ func TestAccessToken(t *testing.T) {
 		}
 	}
 
-	r = h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte("grant_type=password&client_id=x"), nil)
+	r = h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte("grant_type=password&client_id=x"))
 	if r.status != http.StatusBadRequest {
 		t.Errorf("unsupported grant_type: %d, want 400", r.status)
 	}
@@ -255,7 +255,7 @@ func TestAccessToken(t *testing.T) {
 	if r := h.api(http.MethodGet, "/v2/customers", nil, nil); r.status != http.StatusUnauthorized {
 		t.Errorf("no token: %d", r.status)
 	}
-	if r := h.mustRaw(http.MethodGet, "/v2/customers", "", nil, nil); r.status != http.StatusUnauthorized || r.firstError(t)["status"] != float64(401) {
+	if r := h.mustRaw(http.MethodGet, "/v2/customers", "", nil); r.status != http.StatusUnauthorized || r.firstError(t)["status"] != float64(401) {
 		t.Errorf("no Authorization header: %d %s", r.status, r.body)
 	}
 	h.token = strings.Repeat("0", 40)
@@ -273,7 +273,7 @@ func TestAccessToken(t *testing.T) {
 
 func TestImplicitTokenCannotManageCustomers(t *testing.T) {
 	h := newHarness(t, Config{})
-	r := h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte("grant_type=implicit&client_id="+testClientID), nil)
+	r := h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte("grant_type=implicit&client_id="+testClientID))
 	if r.status != http.StatusOK || r.json(t)["identifier"] != "implicit" {
 		t.Fatalf("implicit: %d %s", r.status, r.body)
 	}
@@ -350,7 +350,7 @@ func TestCustomerCRUD(t *testing.T) {
 		t.Errorf("partial update changed other fields: %v", d)
 	}
 	upd := d["meta"].(map[string]any)["timestamps"].(map[string]any)
-	if !(upd["updated_at"].(string) > ts["updated_at"].(string)) || upd["created_at"] != ts["created_at"] {
+	if upd["updated_at"].(string) <= ts["updated_at"].(string) || upd["created_at"] != ts["created_at"] {
 		t.Errorf("timestamps after update: %v (before %v)", upd, ts)
 	}
 
@@ -793,7 +793,7 @@ func TestRedaction(t *testing.T) {
 	h.api(http.MethodPost, "/v2/customers/tokens", map[string]any{"data": map[string]any{"type": "token", "email": "r@example.com", "password": pw2}}, nil)
 	h.api(http.MethodPost, "/v2/customers", []byte(`{"data":{"type":"customer","password":"`+pw+`"`), nil) // malformed
 	h.api(http.MethodPost, "/v2/customers", []byte(`{"data":{"type":"customer","name":"x","email":"x@example.com","Password":"`+pw+`","nested":[{"token":"`+pw+`"}]}}`), nil)
-	h.mustRaw(http.MethodPost, "/oauth/access_token?client_secret="+testClientSecret, "", []byte("grant_type=client_credentials&client_id="+testClientID+"&client_secret="+testClientSecret), nil)
+	h.mustRaw(http.MethodPost, "/oauth/access_token?client_secret="+testClientSecret, "", []byte("grant_type=client_credentials&client_id="+testClientID+"&client_secret="+testClientSecret))
 
 	reqs := h.srv.Requests()
 	if len(reqs) != 7 {
@@ -820,7 +820,7 @@ func TestRedaction(t *testing.T) {
 	}
 
 	// The admin endpoint serves the same redacted log with bodies as strings.
-	ar := h.mustRaw(http.MethodGet, "/__emulator/requests", "", nil, nil)
+	ar := h.mustRaw(http.MethodGet, "/__emulator/requests", "", nil)
 	var logged []Request
 	if err := json.Unmarshal(ar.body, &logged); err != nil || len(logged) != 7 {
 		t.Fatalf("admin requests: %v, %d entries", err, len(logged))
@@ -841,8 +841,8 @@ func TestRequestLogAndStats(t *testing.T) {
 	h.api(http.MethodDelete, "/v2/customers/"+id, nil, nil)
 	h.api(http.MethodGet, "/v2/nothing", nil, nil)
 	// Admin routes are not logged.
-	h.mustRaw(http.MethodGet, "/__emulator/stats", "", nil, nil)
-	h.mustRaw(http.MethodGet, "/__emulator/customers", "", nil, nil)
+	h.mustRaw(http.MethodGet, "/__emulator/stats", "", nil)
+	h.mustRaw(http.MethodGet, "/__emulator/customers", "", nil)
 
 	reqs := h.srv.Requests()
 	var kinds []string
@@ -867,7 +867,7 @@ func TestRequestLogAndStats(t *testing.T) {
 		t.Error("Requests shares memory with the log")
 	}
 
-	if r := h.mustRaw(http.MethodDelete, "/__emulator/requests", "", nil, nil); r.status != http.StatusNoContent {
+	if r := h.mustRaw(http.MethodDelete, "/__emulator/requests", "", nil); r.status != http.StatusNoContent {
 		t.Errorf("admin reset: %d", r.status)
 	}
 	if n := len(h.srv.Requests()); n != 0 || h.srv.Stats().Total != 0 {
@@ -880,7 +880,7 @@ func TestAdminRoutes(t *testing.T) {
 	if _, err := h.srv.CreateCustomer("Adm", "adm@example.com", "admin-pass-xyz", nil); err != nil {
 		t.Fatal(err)
 	}
-	r := h.mustRaw(http.MethodGet, "/__emulator/customers", "", nil, nil)
+	r := h.mustRaw(http.MethodGet, "/__emulator/customers", "", nil)
 	var cs []Customer
 	if err := json.Unmarshal(r.body, &cs); err != nil || len(cs) != 1 || cs[0].Email != "adm@example.com" || !cs[0].HasPassword {
 		t.Fatalf("admin customers: %v %s", err, r.body)
@@ -889,27 +889,27 @@ func TestAdminRoutes(t *testing.T) {
 		t.Errorf("admin customers leaks password material: %s", r.body)
 	}
 
-	r = h.mustRaw(http.MethodPut, "/__emulator/faults", "application/json", []byte(`{"rate_429":0.25,"latency":"20ms","seed":7}`), nil)
+	r = h.mustRaw(http.MethodPut, "/__emulator/faults", "application/json", []byte(`{"rate_429":0.25,"latency":"20ms","seed":7}`))
 	if r.status != http.StatusOK {
 		t.Fatalf("put faults: %d %s", r.status, r.body)
 	}
 	if f := h.srv.currentFaults(); f.Rate429 != 0.25 || f.Latency != 20*time.Millisecond || f.Seed != 7 {
 		t.Errorf("faults after PUT %+v", f)
 	}
-	r = h.mustRaw(http.MethodGet, "/__emulator/faults", "", nil, nil)
+	r = h.mustRaw(http.MethodGet, "/__emulator/faults", "", nil)
 	if !bytes.Contains(r.body, []byte(`"latency":"20ms"`)) || !bytes.Contains(r.body, []byte(`"rate_429":0.25`)) {
 		t.Errorf("get faults: %s", r.body)
 	}
-	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{"rate_5xx":2}`), nil); r.status != http.StatusBadRequest {
+	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{"rate_5xx":2}`)); r.status != http.StatusBadRequest {
 		t.Errorf("out-of-range fault: %d", r.status)
 	}
-	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{"latency":"soon"}`), nil); r.status != http.StatusBadRequest {
+	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{"latency":"soon"}`)); r.status != http.StatusBadRequest {
 		t.Errorf("bad latency: %d", r.status)
 	}
-	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{}`), nil); r.status != http.StatusOK || h.srv.currentFaults().Rate429 != 0 {
+	if r := h.mustRaw(http.MethodPut, "/__emulator/faults", "", []byte(`{}`)); r.status != http.StatusOK || h.srv.currentFaults().Rate429 != 0 {
 		t.Errorf("reset faults: %d %+v", r.status, h.srv.currentFaults())
 	}
-	r = h.mustRaw(http.MethodGet, "/__emulator/stats", "", nil, nil)
+	r = h.mustRaw(http.MethodGet, "/__emulator/stats", "", nil)
 	if !bytes.Contains(r.body, []byte(`"tokens_issued":0`)) {
 		t.Errorf("stats: %s", r.body)
 	}
@@ -1096,7 +1096,7 @@ func TestSeedDeterminism(t *testing.T) {
 		h.srv.SetFaults(Faults{Rate429: 0.5, RetryAfterShare: 0.5, Rate5xx: 0.3, Seed: 99})
 		var b strings.Builder
 		for range 30 {
-			b.WriteString(fmt.Sprint(h.api(http.MethodGet, "/v2/customers", nil, nil).status, " "))
+			fmt.Fprint(&b, h.api(http.MethodGet, "/v2/customers", nil, nil).status, " ")
 		}
 		return b.String()
 	}
@@ -1194,9 +1194,9 @@ func TestConcurrentClients(t *testing.T) {
 				}
 				var env struct{ Data customerJSON }
 				_ = json.Unmarshal(r.body, &env)
-				wh.apiErr(http.MethodGet, "/v2/customers/"+env.Data.ID, nil, nil)
-				wh.apiErr(http.MethodPut, "/v2/customers/"+env.Data.ID, customerBody(map[string]any{"name": "W2"}), nil)
-				wh.apiErr(http.MethodGet, "/v2/customers?filter=like(email,w*)&page[limit]=5", nil, nil)
+				_, _ = wh.apiErr(http.MethodGet, "/v2/customers/"+env.Data.ID, nil, nil)
+				_, _ = wh.apiErr(http.MethodPut, "/v2/customers/"+env.Data.ID, customerBody(map[string]any{"name": "W2"}), nil)
+				_, _ = wh.apiErr(http.MethodGet, "/v2/customers?filter=like(email,w*)&page[limit]=5", nil, nil)
 				_ = h.srv.Requests()
 				_ = h.srv.Stats()
 				if i%3 == 0 {

@@ -69,7 +69,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctx.Err() != nil {
 		// Stop, keeping the attempt's own outcome: an answer that arrived is
 		// still an answer, and an error says whether the request was sent.
-		return false, nil
+		return false, nil //nolint:nilerr // the caller returns the attempt's own error
 	}
 	p := policyOf(ctx)
 	if err != nil {

@@ -99,27 +99,6 @@ func (e *testEnv) mutations() []emulator.Request {
 	return out
 }
 
-// bodyData decodes a logged request body's "data" object.
-func bodyData(t *testing.T, r emulator.Request) map[string]any {
-	t.Helper()
-	var doc struct {
-		Data map[string]any `json:"data"`
-	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
-		t.Fatalf("%s %s: body is not JSON: %v", r.Method, r.Path, err)
-	}
-	return doc.Data
-}
-
-func keysOf(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // expectOneMutation checks that since the last reset the emulator saw exactly
 // one mutating request, of the given kind, whose data held exactly the keys
 // given, and that no request followed it (state came from its response).
