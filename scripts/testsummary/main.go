@@ -96,7 +96,15 @@ func short(pkg string) string {
 	return strings.TrimPrefix(pkg, "github.com/moltin-community/terraform-provider-moltin/")
 }
 
+// lastLine is the test's last line of its own output: for a skipped test,
+// the reason it gave.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l != "" && !strings.HasPrefix(l, "--- ") && !strings.HasPrefix(l, "=== ") {
+			return l
+		}
+	}
+	return ""
 }
