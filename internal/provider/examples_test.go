@@ -341,6 +341,10 @@ func (ex *example) runWithCLI(t *testing.T, src string, vars map[string]string, 
 		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
 	}
 	dir := t.TempDir()
+	if !regexp.MustCompile(`(?m)^terraform\s*\{`).MatchString(src) {
+		// Without it the CLI would look for hashicorp/moltin.
+		src = "terraform {\n  required_providers {\n    moltin = { source = \"moltin-community/moltin\" }\n  }\n}\n" + src
+	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
