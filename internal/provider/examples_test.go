@@ -38,9 +38,11 @@ const examplesDir = "../../examples"
 // or destroys fails the suite. Customers that an example reads, logs in as or
 // imports are seeded first; variables without defaults get values.
 //
-// An example with its own provider "moltin" block is run as written, with
-// the credentials in EPCC_* environment variables; process-wide environment
-// rules out t.Parallel for those. Others get a provider block prepended.
+// An example with its own provider "moltin" block keeps it, and gets the
+// credentials from EPCC_* environment variables, as a user's would; the
+// environment is process-wide, which rules out t.Parallel for those. Others
+// get a provider block prepended. Terraform blocks are dropped, since the
+// testing library serves the provider under an address of its own.
 func TestAccExamples(t *testing.T) {
 	examples := loadExamples(t)
 	if len(examples) == 0 {
