@@ -171,21 +171,25 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 // stays as it is when the change needs no request (such as moving the same
 // password from password to password_wo).
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, config customerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
+	// Destroy, or nothing changes (every refresh of an unchanged customer):
+	// the plan is exact as it is. This runs once per resource per plan, so
+	// the common cases skip the framework's costly struct conversions.
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	if req.State.Raw.IsNull() {
-		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		var password, passwordWO types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password"), &password)...)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("has_password"), !password.IsNull() || !passwordWO.IsNull())...)
 		return
 	}
-	var state customerModel
+	var plan, config, state customerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
