@@ -185,13 +185,15 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// Drift: a rename and a change of the email's case made outside
-				// Terraform. Only the name comes back; the case is no change.
+				// Drift: a rename, an external_ref and a change of the email's
+				// case made outside Terraform. The name and external_ref are put
+				// back (the latter cleared with null); the case is no change.
 				PreConfig: func() {
 					env.ResetRequests()
 					if err := env.UpdateCustomer(firstID, func(c *emulator.Customer) {
 						c.Name = "Changed Outside"
 						c.Email = "ANN.NEW@EXAMPLE.COM"
+						c.ExternalRef = strPtr("set-outside")
 					}); err != nil {
 						t.Fatal(err)
 					}
@@ -200,7 +202,15 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: func(*terraform.State) error { return env.expectOneMutation("update", "name")() },
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error { return env.expectOneMutation("update", "name", "external_ref")() },
+					func(*terraform.State) error {
+						if c, _ := env.Customer(firstID); c.ExternalRef != nil || c.Name != rotated.Name {
+							return fmt.Errorf("drift not put back: name %q, external_ref %v", c.Name, c.ExternalRef)
+						}
+						return nil
+					},
+				),
 			},
 			{
 				// Drift: deleted outside Terraform. The plan recreates it.
