@@ -162,6 +162,7 @@ type Request struct {
 	Fault         string // "" or one of the Fault* labels
 	Kind          string // one of the Kind* labels
 	CustomerToken bool   // X-Moltin-Customer-Token header was present
+	UserAgent     string // the client's User-Agent header
 }
 
 type requestJSON struct {
@@ -173,11 +174,12 @@ type requestJSON struct {
 	Fault         string `json:"fault"`
 	Kind          string `json:"kind"`
 	CustomerToken bool   `json:"customer_token"`
+	UserAgent     string `json:"user_agent"`
 }
 
 // MarshalJSON writes Body as a string rather than base64, so logs are readable.
 func (r Request) MarshalJSON() ([]byte, error) {
-	return marshal(requestJSON{r.Method, r.Path, r.Query, string(r.Body), r.Status, r.Fault, r.Kind, r.CustomerToken}), nil
+	return marshal(requestJSON{r.Method, r.Path, r.Query, string(r.Body), r.Status, r.Fault, r.Kind, r.CustomerToken, r.UserAgent}), nil
 }
 
 // UnmarshalJSON is the inverse of MarshalJSON.
@@ -186,7 +188,7 @@ func (r *Request) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*r = Request{j.Method, j.Path, j.Query, []byte(j.Body), j.Status, j.Fault, j.Kind, j.CustomerToken}
+	*r = Request{j.Method, j.Path, j.Query, []byte(j.Body), j.Status, j.Fault, j.Kind, j.CustomerToken, j.UserAgent}
 	return nil
 }
 
@@ -407,6 +409,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:          redactBody(r.URL.Path, r.Header.Get("Content-Type"), c.body),
 		Kind:          c.kind,
 		CustomerToken: r.Header.Get("X-Moltin-Customer-Token") != "",
+		UserAgent:     r.UserAgent(),
 	}
 	s.record(entry)
 

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -28,9 +30,20 @@ func TestAccProvider_envFallback(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `provider "moltin" {}` + "\n" + customerConfig{Name: "From Env", Email: "env@example.com"}.hcl(),
-			Check: func(*terraform.State) error {
-				return env.expectOneMutation("create", "name", "email")()
-			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return env.expectOneMutation("create", "name", "email")() },
+				func(*terraform.State) error {
+					// Every request, the token's included, names the provider and
+					// the CLI's version.
+					ua := regexp.MustCompile(`^terraform-provider-moltin/test \(\+https://registry\.terraform\.io/providers/moltin-community/moltin\) Terraform/\d+\.\d+\.\d+`)
+					for _, r := range env.Requests() {
+						if !ua.MatchString(r.UserAgent) {
+							return fmt.Errorf("%s %s sent User-Agent %q", r.Method, r.Path, r.UserAgent)
+						}
+					}
+					return nil
+				},
+			),
 		}},
 	})
 }
