@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,12 +34,7 @@ func TestAccCustomer_everyClient(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.Customers()); n != 0 {
-				return fmt.Errorf("%d customers left in the emulator after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoneLeft,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: reset,
@@ -76,12 +70,7 @@ func TestAccCustomer_everyClient(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error { return env.expectOneMutation("update", "external_ref")() },
-					func(*terraform.State) error {
-						if body := string(env.mutations()[0].Body); !strings.Contains(body, `"external_ref":null`) {
-							return fmt.Errorf("removing external_ref should send null, sent %s", body)
-						}
-						return nil
-					},
+					env.expectExternalRefCleared,
 				),
 			},
 			{
@@ -93,13 +82,8 @@ func TestAccCustomer_everyClient(t *testing.T) {
 			{
 				// Deleted outside Terraform: the plan recreates it, with the
 				// password the configuration holds.
-				PreConfig: func() {
-					env.ResetRequests()
-					if !env.DeleteCustomer(firstID) {
-						t.Fatal("customer to delete not found")
-					}
-				},
-				Config: step(noRef),
+				PreConfig: env.deleteOutside(t, &firstID),
+				Config:    step(noRef),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
 				}},

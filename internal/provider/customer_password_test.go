@@ -74,12 +74,7 @@ func TestAccCustomerPassword_legacy(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.Customers()); n != 0 {
-				return fmt.Errorf("%d customers left in the emulator after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoneLeft,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: reset,

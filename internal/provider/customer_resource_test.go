@@ -75,12 +75,7 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.Customers()); n != 0 {
-				return fmt.Errorf("%d customers left in the emulator after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoneLeft,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: reset,
@@ -142,11 +137,8 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error { return env.expectOneMutation("update", "external_ref")() },
+					env.expectExternalRefCleared,
 					func(*terraform.State) error {
-						m := env.mutations()[0]
-						if !strings.Contains(string(m.Body), `"external_ref":null`) {
-							return fmt.Errorf("removing external_ref should send null, sent %s", m.Body)
-						}
 						c, _ := env.Customer(firstID)
 						if c.ExternalRef != nil {
 							return fmt.Errorf("external_ref still %q on the server", *c.ExternalRef)
@@ -214,13 +206,8 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 			},
 			{
 				// Drift: deleted outside Terraform. The plan recreates it.
-				PreConfig: func() {
-					env.ResetRequests()
-					if !env.DeleteCustomer(firstID) {
-						t.Fatal("customer to delete not found")
-					}
-				},
-				Config: step(rotated),
+				PreConfig: env.deleteOutside(t, &firstID),
+				Config:    step(rotated),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
 				}},

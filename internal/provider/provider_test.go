@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -145,4 +146,32 @@ func describe(rs []emulator.Request) string {
 		parts = append(parts, fmt.Sprintf("%s %s %s", r.Method, r.Path, r.Body))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// checkNoneLeft is a CheckDestroy: the emulator holds no customer at all.
+func (e *testEnv) checkNoneLeft(*terraform.State) error {
+	if n := len(e.Customers()); n != 0 {
+		return fmt.Errorf("%d customers left in the emulator after destroy", n)
+	}
+	return nil
+}
+
+// deleteOutside deletes a customer behind Terraform's back, as a PreConfig.
+func (e *testEnv) deleteOutside(t *testing.T, id *string) func() {
+	return func() {
+		e.ResetRequests()
+		if !e.DeleteCustomer(*id) {
+			t.Fatalf("customer %s to delete not found", *id)
+		}
+	}
+}
+
+// expectExternalRefCleared checks that the one logged mutation cleared
+// external_ref with an explicit null.
+func (e *testEnv) expectExternalRefCleared(*terraform.State) error {
+	muts := e.mutations()
+	if len(muts) != 1 || !strings.Contains(string(muts[0].Body), `"external_ref":null`) {
+		return fmt.Errorf("removing external_ref should send one update with null, sent %s", describe(muts))
+	}
+	return nil
 }
