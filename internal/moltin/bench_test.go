@@ -99,14 +99,7 @@ func BenchmarkClientGetCustomer(b *testing.B) {
 		}
 	})
 	b.Run("emulator", func(b *testing.B) {
-		emu := emulator.New(emulator.Config{})
-		srv := httptest.NewServer(emu)
-		b.Cleanup(srv.Close)
-		created, err := emu.CreateCustomer("George example", "george@example.com", "", nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := benchNewClient(b, srv.URL, nil)
+		emu, created, c := benchEmulator(b)
 		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
@@ -135,14 +128,7 @@ func BenchmarkClientUpdateCustomer(b *testing.B) {
 		}
 	})
 	b.Run("emulator", func(b *testing.B) {
-		emu := emulator.New(emulator.Config{})
-		srv := httptest.NewServer(emu)
-		b.Cleanup(srv.Close)
-		created, err := emu.CreateCustomer("George example", "george@example.com", "", nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := benchNewClient(b, srv.URL, nil)
+		_, created, c := benchEmulator(b)
 		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
@@ -230,4 +216,17 @@ func BenchmarkRetryBookkeeping(b *testing.B) {
 			b.Fatalf("backoff = %s", d)
 		}
 	}
+}
+
+// benchEmulator serves an emulator holding one customer, with a client for it.
+func benchEmulator(b *testing.B) (*emulator.Server, emulator.Customer, *Client) {
+	b.Helper()
+	emu := emulator.New(emulator.Config{})
+	srv := httptest.NewServer(emu)
+	b.Cleanup(srv.Close)
+	created, err := emu.CreateCustomer("George example", "george@example.com", "", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return emu, created, benchNewClient(b, srv.URL, nil)
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -88,13 +87,8 @@ func TestAccCustomer_everyClient(t *testing.T) {
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraform.State) error { return env.expectOneMutation("create", "name", "email", "password")() },
-					func(s *terraform.State) error {
-						if id := s.RootModule().Resources[customerAddr].Primary.ID; id == firstID || id == "" {
-							return fmt.Errorf("want a new customer, got id %q", id)
-						}
-						return env.expectPassword("eve.moved@example.com", pw)
-					},
+					env.expectRecreated(&firstID),
+					func(*terraform.State) error { return env.expectPassword("eve.moved@example.com", pw) },
 				),
 			},
 			{

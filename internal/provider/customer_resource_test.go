@@ -211,15 +211,7 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraform.State) error { return env.expectOneMutation("create", "name", "email", "password")() },
-					func(s *terraform.State) error {
-						if id := s.RootModule().Resources[customerAddr].Primary.ID; id == firstID || id == "" {
-							return fmt.Errorf("want a new customer, got id %q", id)
-						}
-						return nil
-					},
-				),
+				Check: env.expectRecreated(&firstID),
 			},
 			{
 				ResourceName:            customerAddr,

@@ -175,3 +175,17 @@ func (e *testEnv) expectExternalRefCleared(*terraform.State) error {
 	}
 	return nil
 }
+
+// expectRecreated checks that a customer deleted outside Terraform came back
+// with one create, under a new id.
+func (e *testEnv) expectRecreated(oldID *string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		if err := e.expectOneMutation("create", "name", "email", "password")(); err != nil {
+			return err
+		}
+		if id := s.RootModule().Resources[customerAddr].Primary.ID; id == *oldID || id == "" {
+			return fmt.Errorf("want a new customer, got id %q", id)
+		}
+		return nil
+	}
+}
