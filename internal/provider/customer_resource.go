@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -53,14 +54,6 @@ type customerModel struct {
 	HasPassword       types.Bool   `tfsdk:"has_password"`
 	CreatedAt         types.String `tfsdk:"created_at"`
 	UpdatedAt         types.String `tfsdk:"updated_at"`
-}
-
-// customerIdentityModel is the resource identity: the customer's id, which
-// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
-// 1.12+) keep it beside the state and accept it in import blocks; older
-// clients never ask for it.
-type customerIdentityModel struct {
-	ID types.String `tfsdk:"id"`
 }
 
 const maxExternalRefLength = 2048
@@ -145,12 +138,23 @@ func (r *customerResource) IdentitySchema(_ context.Context, _ resource.Identity
 	}
 }
 
-// setIdentity records the customer's id as the resource identity.
+// setIdentity records the customer's id as the resource identity, which
+// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
+// 1.12+) keep it beside the state and accept it in import blocks; older
+// clients never ask for it.
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
 	if identity == nil {
 		return nil
 	}
-	return identity.Set(ctx, customerIdentityModel{ID: types.StringValue(id)})
+	// Built directly rather than with identity.Set, which reflects over a
+	// struct on every call (see customer_model.go).
+	attrs := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}
+	typ := objectType(ctx, identity.Raw, identity.Schema)
+	if err := tftypes.ValidateValue(typ, attrs); err != nil {
+		return modelError(err)
+	}
+	identity.Raw = tftypes.NewValue(typ, attrs)
+	return nil
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -158,9 +162,9 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var pw types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
-	if !pw.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
+	var config customerModel
+	resp.Diagnostics.Append(config.readModel(ctx, req.Config.Raw)...)
+	if !config.PasswordWO.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
 		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password_wo needs a client with write-only attributes",
 			"password_wo is a write-only attribute, which Terraform 1.11 and later and OpenTofu 1.11 and later support; this client does not. "+
 				"Upgrade the client, or use the password attribute instead (it works on every client, but stores the password in the state).")
@@ -177,20 +181,18 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
-	if req.State.Raw.IsNull() {
-		var password, passwordWO types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password"), &password)...)
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("has_password"), !password.IsNull() || !passwordWO.IsNull())...)
+	var plan, config, state customerModel
+	resp.Diagnostics.Append(plan.readModel(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(config.readModel(ctx, req.Config.Raw)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	var plan, config, state customerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if req.State.Raw.IsNull() {
+		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
+		resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
+		return
+	}
+	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -206,7 +208,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if update.IsEmpty() {
 		plan.UpdatedAt = state.UpdatedAt
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
 }
 
 // planUpdate builds the partial update that takes state to plan: only the
@@ -246,8 +248,8 @@ func planUpdate(state, plan, config *customerModel) (update moltin.CustomerUpdat
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config customerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(plan.readModel(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(config.readModel(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -270,7 +272,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	plan.setFromAPI(c)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
@@ -334,7 +336,7 @@ func importHint(id string) string {
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state customerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -355,15 +357,15 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state, config customerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(plan.readModel(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
+	resp.Diagnostics.Append(config.readModel(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -373,7 +375,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	update, _ := planUpdate(&state, &plan, &config)
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		return
 	}
@@ -392,13 +394,13 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state customerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

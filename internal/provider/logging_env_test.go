@@ -11,7 +11,11 @@ func TestQuietUnreadLogs(t *testing.T) {
 	}{
 		"no log variables: SDK and provider loggers off": {
 			env:  map[string]string{},
-			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_MOLTIN": "OFF"},
+			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER_MOLTIN": "OFF"},
+		},
+		"a subsystem level is kept": {
+			env:  map[string]string{"TF_LOG_SDK_FRAMEWORK": "DEBUG"},
+			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "DEBUG", "TF_LOG_PROVIDER_MOLTIN": "OFF"},
 		},
 		"TF_LOG set: the CLI reads the lines, nothing changes": {
 			env:  map[string]string{"TF_LOG": "TRACE"},
@@ -21,7 +25,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 			env:  map[string]string{"TF_LOG_PROVIDER": "DEBUG"},
 			want: map[string]string{"TF_LOG_PROVIDER": "DEBUG"},
 		},
-		"an explicit level is kept": {
+		"an explicit SDK level is kept, and its subsystems inherit it": {
 			env:  map[string]string{"TF_LOG_SDK": "WARN"},
 			want: map[string]string{"TF_LOG_SDK": "WARN", "TF_LOG_PROVIDER_MOLTIN": "OFF"},
 		},
