@@ -26,6 +26,7 @@ func main() {
 			log.Fatal(err.Error())
 		}
 	}
+	provider.TuneGC(os.Getenv)
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/moltin-community/moltin",
 		Debug:           debug,

@@ -40,6 +40,7 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
+	provider.TuneGC(os.Getenv)
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/moltin-community/moltin",
 		ProtocolVersion: 6,
