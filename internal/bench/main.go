@@ -40,6 +40,7 @@ type options struct {
 	keep        bool
 	profileDir  string
 	providerEnv envList
+	floor       bool
 }
 
 // envList is a repeatable KEY=VALUE flag.
@@ -65,6 +66,7 @@ func main() {
 	flag.StringVar(&o.tofu, "tofu", "", "OpenTofu binary (default: what scripts/ensure-clis.sh tofu prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directories")
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
+	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with no API calls: the least any provider built on the framework can cost")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
 	flag.Parse()
 
@@ -89,7 +91,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintf(os.Stderr, "building the provider...\n")
 	var providerDir string
 	if o.profileDir != "" {
-		if providerDir, err = buildProfiledProvider(ctx, root); err != nil {
+		if providerDir, err = buildVariant(ctx, root, "./internal/bench/profiledprovider"); err != nil {
 			return err
 		}
 		if o.profileDir, err = filepath.Abs(o.profileDir); err == nil {
@@ -101,11 +103,17 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	var floorDir string
+	if o.floor {
+		if floorDir, err = buildVariant(ctx, root, "./internal/bench/floorprovider"); err != nil {
+			return err
+		}
+	}
 	load0 := loadavg()
 	var all [][]result
 	for i := range o.runs {
 		fmt.Fprintf(os.Stderr, "run %d of %d\n", i+1, o.runs)
-		res, err := runOnce(ctx, o, providerDir)
+		res, err := runOnce(ctx, o, providerDir, floorDir)
 		if err != nil {
 			return err
 		}
@@ -144,17 +152,17 @@ func ensureTofu(ctx context.Context, root string) (string, error) {
 	return "", errors.New("scripts/ensure-clis.sh tofu printed no tofu= line")
 }
 
-// buildProfiledProvider builds ./internal/bench/profiledprovider under the
+// buildVariant builds a variant of the provider (a main package) under the
 // provider's binary name, for dev_overrides.
-func buildProfiledProvider(ctx context.Context, root string) (string, error) {
-	dir, err := os.MkdirTemp("", "moltin-provider-profiled")
+func buildVariant(ctx context.Context, root, pkg string) (string, error) {
+	dir, err := os.MkdirTemp("", "moltin-provider-variant")
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-moltin"), "./internal/bench/profiledprovider")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-moltin"), pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the profiled provider: %v\n%s", err, out)
+		return "", fmt.Errorf("building %s: %v\n%s", pkg, err, out)
 	}
 	return dir, nil
 }
@@ -167,10 +175,11 @@ type bench struct {
 	url      string
 	moltin   *clitest.Workdir
 	baseline *clitest.Workdir
+	floor    *clitest.Workdir // nil without -floor
 	env      []string
 }
 
-func runOnce(ctx context.Context, o options, providerDir string) ([]result, error) {
+func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]result, error) {
 	emu := emulator.New(emulator.Config{Faults: emulator.Faults{Latency: o.latency}})
 	obs := newObserver(emu)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -196,6 +205,11 @@ func runOnce(ctx context.Context, o options, providerDir string) ([]result, erro
 	}
 	if b.baseline, err = clitest.NewWorkdir(o.tofu, providerDir, filepath.Join(dir, "baseline")); err != nil {
 		return nil, err
+	}
+	if floorDir != "" {
+		if b.floor, err = clitest.NewWorkdir(o.tofu, floorDir, filepath.Join(dir, "floor")); err != nil {
+			return nil, err
+		}
 	}
 	b.env = []string{
 		"EPCC_CLIENT_ID=" + emulator.DefaultClientID,
@@ -274,6 +288,9 @@ type result struct {
 	// CPU time of the CLI (with the provider's subtracted), of the provider
 	// processes, and of the CLI in the baseline step.
 	cliCPU, providerCPU, baselineCPU time.Duration
+	// The step on the floor provider (zero when not run): wall time, and
+	// CPU of the CLI and its provider processes together.
+	floor, floorCPU time.Duration
 }
 
 func (r result) total() int {
@@ -305,6 +322,14 @@ func (r result) ideal(o options) time.Duration {
 	return time.Duration(tokens)*o.latency + time.Duration(float64(resources)/float64(o.parallelism)*float64(o.latency))
 }
 
+// floorRatio is the floor provider's time over the baseline, divided by the
+// ideal: since the floor's CLI and framework work does not shrink for a
+// provider that also waits for an API, no provider of this schema can
+// measure less than this on the same machine.
+func (r result) floorRatio(o options) float64 {
+	return float64(r.floor-r.baseline) / float64(r.ideal(o))
+}
+
 func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	r := result{step: s}
 	faults := emulator.Faults{Latency: b.o.latency}
@@ -325,6 +350,21 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	}
 	r.baseline = time.Since(t0)
 	r.baselineCPU = childrenCPU() - cpu0
+
+	// The floor calls no API: the emulator is not involved, and its provider
+	// block's URL is never used.
+	if b.floor != nil && !s.limited {
+		if err := b.floor.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
+			return r, err
+		}
+		cpu0 = childrenCPU()
+		t0 = time.Now()
+		if _, err := b.floor.Run(ctx, b.env, s.args...); err != nil {
+			return r, fmt.Errorf("floor provider: %w", err)
+		}
+		r.floor = time.Since(t0)
+		r.floorCPU = childrenCPU() - cpu0
+	}
 
 	if err := b.moltin.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
 		return r, err

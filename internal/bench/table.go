@@ -47,7 +47,7 @@ func printTables(w io.Writer, o options, rs []result) {
 	markdownTable(w, head, rows)
 	fmt.Fprintln(w)
 
-	head = []string{"scenario", "wall s", "baseline s", "ideal s", "(wall − baseline) ÷ ideal", "API active s", "mean requests in flight", "CPU s: CLI / provider / baseline CLI", "provider peak RSS MiB"}
+	head = []string{"scenario", "wall s", "baseline s", "ideal s", "(wall − baseline) ÷ ideal", "floor s", "(floor − baseline) ÷ ideal", "API active s", "mean requests in flight", "CPU s: CLI / provider / baseline CLI", "floor CPU s: CLI + provider", "provider peak RSS MiB"}
 	rows = nil
 	for _, r := range rs {
 		ideal := r.ideal(o)
@@ -55,9 +55,11 @@ func printTables(w io.Writer, o options, rs []result) {
 			r.name,
 			secs(r.wall), secs(r.baseline), secs(ideal),
 			fmt.Sprintf("**%.2f**", float64(r.wall-r.baseline)/float64(ideal)),
+			floorCell(r.floor, secs), floorCell(r.floor, func(time.Duration) string { return fmt.Sprintf("%.2f", r.floorRatio(o)) }),
 			secs(r.api.active),
 			fmt.Sprintf("%.1f", r.api.concurrency),
 			fmt.Sprintf("%s / %s / %s", secs(r.cliCPU), secs(r.providerCPU), secs(r.baselineCPU)),
+			floorCell(r.floor, func(time.Duration) string { return secs(r.floorCPU) }),
 			fmt.Sprintf("%.1f", float64(r.peakKiB)/1024),
 		})
 	}
@@ -100,9 +102,29 @@ func printTargets(w io.Writer, o options, runs [][]result, rows []result) (extra
 			fmt.Fprintf(w, "- %s: throughput ≥ 90%% of the server's limit: %.0f%%, %s\n", r.name, pct, metOrNot(pct >= 90))
 			continue
 		}
-		fmt.Fprintf(w, "- %s: (wall − baseline) ÷ ideal ≤ 1.3: %.2f, %s\n", r.name, ratio, metOrNot(ratio <= 1.3))
+		fmt.Fprintf(w, "- %s: (wall − baseline) ÷ ideal ≤ 1.3: %.2f, %s%s\n", r.name, ratio, metOrNot(ratio <= 1.3), floorNote(r, o))
 	}
 	return strings.Join(over, ", ")
+}
+
+// floorNote says what the floor provider's figure means for the target.
+func floorNote(r result, o options) string {
+	if r.floor == 0 {
+		return ""
+	}
+	f := r.floorRatio(o)
+	if f > 1.3 {
+		return fmt.Sprintf("; the floor provider (same schema, no API calls) alone measures %.2f: out of reach for any provider on this framework and machine", f)
+	}
+	return fmt.Sprintf("; the floor provider (same schema, no API calls) measures %.2f", f)
+}
+
+// floorCell is format(d), or a dash for a step not run on the floor.
+func floorCell(d time.Duration, format func(time.Duration) string) string {
+	if d == 0 {
+		return "—"
+	}
+	return format(d)
 }
 
 func metOrNot(ok bool) string {

@@ -1,0 +1,149 @@
+// Command floorprovider is the benchmark's lower bound: a provider with the
+// moltin provider's schema and the moltin_customer resource's schema,
+// validation and plan modification, whose create, read, update and delete
+// call no API and do the least the framework accepts (copy the plan into
+// the state and fill in the computed values). What the CLI and the
+// framework cost it for a step is a floor that no provider built on
+// terraform-plugin-framework with this schema can go below on the same
+// machine. `go run ./internal/bench` builds it and runs every step on it
+// too.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
+)
+
+func main() {
+	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
+		log.Fatal(err)
+	}
+	provider.TuneGC(os.Getenv)
+	err := providerserver.Serve(context.Background(), func() fwprovider.Provider {
+		return floorProvider{Provider: provider.New("floor")()}
+	}, providerserver.ServeOpts{
+		Address:         "registry.terraform.io/moltin-community/moltin",
+		ProtocolVersion: 6,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// floorProvider keeps the real provider's metadata and schema, configures
+// nothing and serves only the floor customer.
+type floorProvider struct {
+	fwprovider.Provider
+}
+
+func (floorProvider) Configure(context.Context, fwprovider.ConfigureRequest, *fwprovider.ConfigureResponse) {
+}
+
+func (floorProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newFloorCustomer}
+}
+
+func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+var (
+	_ resource.ResourceWithModifyPlan     = floorCustomer{}
+	_ resource.ResourceWithValidateConfig = floorCustomer{}
+	_ resource.ResourceWithIdentity       = floorCustomer{}
+)
+
+// floorCustomer is moltin_customer without the API.
+type floorCustomer struct {
+	resource.Resource
+	modifyPlan resource.ResourceWithModifyPlan
+	validate   resource.ResourceWithValidateConfig
+	identity   resource.ResourceWithIdentity
+}
+
+func newFloorCustomer() resource.Resource {
+	real := provider.NewCustomerResource()
+	return floorCustomer{
+		Resource:   real,
+		modifyPlan: real.(resource.ResourceWithModifyPlan),
+		validate:   real.(resource.ResourceWithValidateConfig),
+		identity:   real.(resource.ResourceWithIdentity),
+	}
+}
+
+func (r floorCustomer) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.modifyPlan.ModifyPlan(ctx, req, resp)
+}
+
+func (r floorCustomer) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	r.validate.ValidateConfig(ctx, req, resp)
+}
+
+func (r floorCustomer) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	r.identity.IdentitySchema(ctx, req, resp)
+}
+
+var nextID atomic.Int64
+
+func (floorCustomer) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	id := fmt.Sprintf("floor-%d-%d", os.Getpid(), nextID.Add(1))
+	state, err := known(req.Plan.Raw, id)
+	if err != nil {
+		resp.Diagnostics.AddError("floor create", err.Error())
+		return
+	}
+	resp.State.Raw = state
+	setIdentity(ctx, resp.Identity, id)
+}
+
+// Read keeps the state as it is: nothing changed outside.
+func (floorCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (floorCustomer) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	state, err := known(req.Plan.Raw, "")
+	if err != nil {
+		resp.Diagnostics.AddError("floor update", err.Error())
+		return
+	}
+	resp.State.Raw = state
+}
+
+func (floorCustomer) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// known fills in the plan's unknown top-level values, as the API's answer
+// would: the id, the timestamps and has_password.
+func known(plan tftypes.Value, id string) (tftypes.Value, error) {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if len(p.Steps()) != 1 || v.IsKnown() {
+			return v, nil
+		}
+		switch p.Steps()[0] {
+		case tftypes.AttributeName("id"):
+			return tftypes.NewValue(tftypes.String, id), nil
+		case tftypes.AttributeName("has_password"):
+			return tftypes.NewValue(tftypes.Bool, true), nil
+		case tftypes.AttributeName("created_at"), tftypes.AttributeName("updated_at"):
+			return tftypes.NewValue(tftypes.String, now), nil
+		}
+		return v, fmt.Errorf("unexpected unknown value at %s", p)
+	})
+}
+
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) {
+	if identity == nil {
+		return
+	}
+	identity.Raw = tftypes.NewValue(identity.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
+}
