@@ -121,13 +121,13 @@ func TestReadOwnProcStats(t *testing.T) {
 func TestFloorNote(t *testing.T) {
 	o := options{parallelism: 10, latency: 20 * time.Millisecond}
 	// ideal: 1 token × 20 ms + 300 creates ÷ 10 × 20 ms = 620 ms.
-	r := result{step: step{min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 300}}, baseline: time.Second}
+	r := result{step: step{min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 300}}, baseline: time.Second, wall: 4 * time.Second}
 	if got := floorNote(r, o); got != "" {
 		t.Errorf("without a floor run: %q, want nothing", got)
 	}
 	r.floor = r.baseline + 1240*time.Millisecond // 2.00 × ideal
-	if got := floorNote(r, o); !strings.Contains(got, "2.00") || !strings.Contains(got, "out of reach") {
-		t.Errorf("floor at 2.00 × ideal: %q, want the figure and out of reach", got)
+	if got := floorNote(r, o); !strings.Contains(got, "2.00") || !strings.Contains(got, "out of reach") || !strings.Contains(got, "2.84 × ideal") {
+		t.Errorf("floor at 2.00 × ideal, wall 1.76 s over it: %q, want both figures and out of reach", got)
 	}
 	r.floor = r.baseline + 310*time.Millisecond // 0.50 × ideal
 	if got := floorNote(r, o); !strings.Contains(got, "0.50") || strings.Contains(got, "out of reach") {

@@ -330,6 +330,13 @@ func (r result) floorRatio(o options) float64 {
 	return float64(r.floor-r.baseline) / float64(r.ideal(o))
 }
 
+// overFloorRatio is what the provider adds to the floor, its API calls
+// included, divided by the ideal: at most 1 when it waits for the API and
+// adds no time of its own.
+func (r result) overFloorRatio(o options) float64 {
+	return float64(r.wall-r.floor) / float64(r.ideal(o))
+}
+
 func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	r := result{step: s}
 	faults := emulator.Faults{Latency: b.o.latency}

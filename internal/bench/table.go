@@ -47,7 +47,7 @@ func printTables(w io.Writer, o options, rs []result) {
 	markdownTable(w, head, rows)
 	fmt.Fprintln(w)
 
-	head = []string{"scenario", "wall s", "baseline s", "ideal s", "(wall − baseline) ÷ ideal", "floor s", "(floor − baseline) ÷ ideal", "API active s", "mean requests in flight", "CPU s: CLI / provider / baseline CLI", "floor CPU s: CLI + provider", "provider peak RSS MiB"}
+	head = []string{"scenario", "wall s", "baseline s", "ideal s", "(wall − baseline) ÷ ideal", "floor s", "(floor − baseline) ÷ ideal", "(wall − floor) ÷ ideal", "API active s", "mean requests in flight", "CPU s: CLI / provider / baseline CLI", "floor CPU s: CLI + provider", "provider peak RSS MiB"}
 	rows = nil
 	for _, r := range rs {
 		ideal := r.ideal(o)
@@ -56,6 +56,7 @@ func printTables(w io.Writer, o options, rs []result) {
 			secs(r.wall), secs(r.baseline), secs(ideal),
 			fmt.Sprintf("**%.2f**", float64(r.wall-r.baseline)/float64(ideal)),
 			floorCell(r.floor, secs), floorCell(r.floor, func(time.Duration) string { return fmt.Sprintf("%.2f", r.floorRatio(o)) }),
+			floorCell(r.floor, func(time.Duration) string { return fmt.Sprintf("%.2f", r.overFloorRatio(o)) }),
 			secs(r.api.active),
 			fmt.Sprintf("%.1f", r.api.concurrency),
 			fmt.Sprintf("%s / %s / %s", secs(r.cliCPU), secs(r.providerCPU), secs(r.baselineCPU)),
@@ -112,11 +113,12 @@ func floorNote(r result, o options) string {
 	if r.floor == 0 {
 		return ""
 	}
-	f := r.floorRatio(o)
+	f, over := r.floorRatio(o), r.overFloorRatio(o)
+	verdict := ""
 	if f > 1.3 {
-		return fmt.Sprintf("; the floor provider (same schema, no API calls) alone measures %.2f: out of reach for any provider on this framework and machine", f)
+		verdict = ": out of reach for any provider on this framework and machine"
 	}
-	return fmt.Sprintf("; the floor provider (same schema, no API calls) measures %.2f", f)
+	return fmt.Sprintf("; the floor provider (same schema, no API calls) alone measures %.2f%s; over the floor, %.2f × ideal", f, verdict, over)
 }
 
 // floorCell is format(d), or a dash for a step not run on the floor.
