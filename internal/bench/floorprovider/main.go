@@ -58,40 +58,28 @@ func (floorProvider) Resources(context.Context) []func() resource.Resource {
 
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-var (
-	_ resource.ResourceWithModifyPlan     = floorCustomer{}
-	_ resource.ResourceWithValidateConfig = floorCustomer{}
-	_ resource.ResourceWithIdentity       = floorCustomer{}
-)
+// customerSchema is what the floor keeps of moltin_customer: its metadata,
+// schema, validation, plan modification and identity schema.
+type customerSchema interface {
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithValidateConfig
+	resource.ResourceWithIdentity
+}
 
-// floorCustomer is moltin_customer without the API.
+var _ customerSchema = floorCustomer{}
+
+// floorCustomer is moltin_customer without the API: its own create, read,
+// update and delete take the place of the real ones.
 type floorCustomer struct {
-	resource.Resource
-	modifyPlan resource.ResourceWithModifyPlan
-	validate   resource.ResourceWithValidateConfig
-	identity   resource.ResourceWithIdentity
+	customerSchema
 }
 
 func newFloorCustomer() resource.Resource {
-	real := provider.NewCustomerResource()
-	return floorCustomer{
-		Resource:   real,
-		modifyPlan: real.(resource.ResourceWithModifyPlan),
-		validate:   real.(resource.ResourceWithValidateConfig),
-		identity:   real.(resource.ResourceWithIdentity),
+	customer, ok := provider.NewCustomerResource().(customerSchema)
+	if !ok {
+		panic("moltin_customer no longer implements ModifyPlan, ValidateConfig and IdentitySchema; update the floor provider")
 	}
-}
-
-func (r floorCustomer) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.modifyPlan.ModifyPlan(ctx, req, resp)
-}
-
-func (r floorCustomer) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	r.validate.ValidateConfig(ctx, req, resp)
-}
-
-func (r floorCustomer) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	r.identity.IdentitySchema(ctx, req, resp)
+	return floorCustomer{customerSchema: customer}
 }
 
 var nextID atomic.Int64
