@@ -66,7 +66,7 @@ func main() {
 	flag.StringVar(&o.tofu, "tofu", "", "OpenTofu binary (default: what scripts/ensure-clis.sh tofu prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directories")
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
-	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with no API calls: the least any provider built on the framework can cost")
+	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
 	flag.Parse()
 
@@ -323,16 +323,16 @@ func (r result) ideal(o options) time.Duration {
 }
 
 // floorRatio is the floor provider's time over the baseline, divided by the
-// ideal: since the floor's CLI and framework work does not shrink for a
-// provider that also waits for an API, no provider of this schema can
-// measure less than this on the same machine.
+// ideal: the floor does the CLI's and the framework's work and waits for the
+// API exactly as long as the ideal counts, so no provider of this schema on
+// the framework can measure less on the same machine.
 func (r result) floorRatio(o options) float64 {
 	return float64(r.floor-r.baseline) / float64(r.ideal(o))
 }
 
-// overFloorRatio is what the provider adds to the floor, its API calls
-// included, divided by the ideal: at most 1 when it waits for the API and
-// adds no time of its own.
+// overFloorRatio is what the provider adds to the floor, divided by the
+// ideal: its requests' own cost (HTTP, JSON, the client, the emulator's CPU)
+// beyond their latency; 0 for a provider that adds nothing.
 func (r result) overFloorRatio(o options) float64 {
 	return float64(r.wall-r.floor) / float64(r.ideal(o))
 }
@@ -358,15 +358,16 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	r.baseline = time.Since(t0)
 	r.baselineCPU = childrenCPU() - cpu0
 
-	// The floor calls no API: the emulator is not involved, and its provider
-	// block's URL is never used.
+	// The floor sends no request: it waits the emulator's latency instead,
+	// and its provider block's URL is never used.
 	if b.floor != nil && !s.limited {
 		if err := b.floor.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
 			return r, err
 		}
 		cpu0 = childrenCPU()
 		t0 = time.Now()
-		if _, err := b.floor.Run(ctx, b.env, s.args...); err != nil {
+		env := append(slices.Clone(b.env), "MOLTIN_FLOOR_LATENCY="+b.o.latency.String())
+		if _, err := b.floor.Run(ctx, env, s.args...); err != nil {
 			return r, fmt.Errorf("floor provider: %w", err)
 		}
 		r.floor = time.Since(t0)

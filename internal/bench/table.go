@@ -118,7 +118,7 @@ func floorNote(r result, o options) string {
 	if f > 1.3 {
 		verdict = ": out of reach for any provider on this framework and machine"
 	}
-	return fmt.Sprintf("; the floor provider (same schema, no API calls) alone measures %.2f%s; over the floor, %.2f × ideal", f, verdict, over)
+	return fmt.Sprintf("; the floor provider (same schema, requests replaced by waits of the latency) measures %.2f%s; over the floor, %.2f × ideal", f, verdict, over)
 }
 
 // floorCell is format(d), or a dash for a step not run on the floor.

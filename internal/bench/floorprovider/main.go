@@ -1,12 +1,14 @@
 // Command floorprovider is the benchmark's lower bound: a provider with the
 // moltin provider's schema and the moltin_customer resource's schema,
 // validation and plan modification, whose create, read, update and delete
-// call no API and do the least the framework accepts (copy the plan into
-// the state and fill in the computed values). What the CLI and the
-// framework cost it for a step is a floor that no provider built on
-// terraform-plugin-framework with this schema can go below on the same
-// machine. `go run ./internal/bench` builds it and runs every step on it
-// too.
+// make no request and do the least the framework accepts (copy the plan into
+// the state and fill in the computed values). Each of them only waits for
+// $MOLTIN_FLOOR_LATENCY, as a request to an API with that latency and no
+// cost of its own would, and the first call in a process waits once more,
+// as for its token. That is the ideal provider of this schema on
+// terraform-plugin-framework: what it measures in a step, no such provider
+// can go below on the same machine. `go run ./internal/bench` builds it and
+// runs every unlimited step on it too.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -84,7 +87,26 @@ func newFloorCustomer() resource.Resource {
 
 var nextID atomic.Int64
 
+// apiLatency is how long each call waits instead of a request.
+var apiLatency = func() time.Duration {
+	d, err := time.ParseDuration(os.Getenv("MOLTIN_FLOOR_LATENCY"))
+	if err != nil {
+		return 0
+	}
+	return d
+}()
+
+var token sync.Once
+
+// request stands in for one API request: the process's first also waits
+// for a token, and its concurrent callers with it, as the client's do.
+func request() {
+	token.Do(func() { time.Sleep(apiLatency) })
+	time.Sleep(apiLatency)
+}
+
 func (floorCustomer) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	request()
 	id := fmt.Sprintf("floor-%d-%d", os.Getpid(), nextID.Add(1))
 	state, err := known(req.Plan.Raw, id)
 	if err != nil {
@@ -96,9 +118,10 @@ func (floorCustomer) Create(ctx context.Context, req resource.CreateRequest, res
 }
 
 // Read keeps the state as it is: nothing changed outside.
-func (floorCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (floorCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) { request() }
 
 func (floorCustomer) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	request()
 	state, err := known(req.Plan.Raw, "")
 	if err != nil {
 		resp.Diagnostics.AddError("floor update", err.Error())
@@ -107,7 +130,9 @@ func (floorCustomer) Update(_ context.Context, req resource.UpdateRequest, resp 
 	resp.State.Raw = state
 }
 
-func (floorCustomer) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (floorCustomer) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	request()
+}
 
 // known fills in the plan's unknown top-level values, as the API's answer
 // would: the id, the timestamps and has_password.
