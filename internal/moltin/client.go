@@ -55,6 +55,10 @@ type Config struct {
 	// Transport is the innermost round tripper; tests set it. Nil takes a
 	// pooled transport sized for Terraform's default parallelism.
 	Transport http.RoundTripper
+
+	// fixedRate keeps MaxRequestsPerSecond whatever the answers, for tests
+	// that compare the adaptive rate with a fixed one.
+	fixedRate bool
 }
 
 // Logger receives one structured line per HTTP attempt and per retry. Fields
@@ -148,7 +152,11 @@ func New(cfg Config) (*Client, error) {
 			baseURL: base,
 		},
 		limiter: limiter,
+		log:     cfg.Logger,
 		timeout: cfg.RequestTimeout,
+	}
+	if !cfg.fixedRate {
+		inner.adaptive = newAdaptiveRate(limiter, cfg.MaxRequestsPerSecond)
 	}
 	// Token requests go through the same limiter, logging and retries, but
 	// not through the auth transport.

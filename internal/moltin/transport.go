@@ -149,15 +149,21 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // request timeout: the wait is not part of it, so that a low configured rate
 // with many operations at once does not time requests out before they leave.
 type limitTransport struct {
-	next    http.RoundTripper
-	limiter *rate.Limiter
-	timeout time.Duration
+	next     http.RoundTripper
+	limiter  *rate.Limiter
+	adaptive *adaptiveRate // nil: the configured rate, whatever the answers
+	log      Logger
+	timeout  time.Duration
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	// Reserve rather than Wait: Wait fails at once when the wait would pass
 	// the context's deadline, with an error that does not say so.
+	// The adaptive rate judges a 429 by when the request took its place in
+	// the limiter's queue: requests queued before a cut are spaced at the
+	// old rate, and their 429s say nothing about the new one.
+	queued := time.Now()
 	r := t.limiter.Reserve()
 	if d := r.Delay(); d > 0 {
 		timer := time.NewTimer(d)
@@ -170,7 +176,9 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if t.timeout <= 0 {
-		return t.next.RoundTrip(req)
+		resp, err := t.next.RoundTrip(req)
+		t.adapt(ctx, queued, resp)
+		return resp, err
 	}
 	attemptCtx, cancel := context.WithTimeout(ctx, t.timeout)
 	resp, err := t.next.RoundTrip(req.WithContext(attemptCtx))
@@ -178,9 +186,25 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
+	t.adapt(ctx, queued, resp)
 	// The timeout covers reading the body too; closing it ends the attempt.
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// adapt tells the adaptive rate how the API answered a request queued at
+// queued.
+func (t *limitTransport) adapt(ctx context.Context, queued time.Time, resp *http.Response) {
+	if t.adaptive == nil || resp == nil {
+		return
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.adaptive.succeeded()
+		return
+	}
+	if r, cut := t.adaptive.throttled(queued); cut {
+		t.log.Debug(ctx, "Moltin API rate limit reached: slowing down", map[string]any{"requests_per_second": r})
+	}
 }
 
 type cancelOnClose struct {
