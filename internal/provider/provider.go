@@ -88,7 +88,7 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"max_requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("The most API requests per second that this provider sends, over all operations of one run. Falls back to `EPCC_MAX_REQUESTS_PER_SECOND`; defaults to %d, the limit of a development store (production stores allow 100).", moltin.DefaultMaxRequestsPerSecond),
+				MarkdownDescription: fmt.Sprintf("The most API requests per second that this provider sends, over all operations of one run. Falls back to `EPCC_MAX_REQUESTS_PER_SECOND`; defaults to %d, the limit of a development store (production stores allow 100). The provider slows down below it for a while when the API answers 429.", moltin.DefaultMaxRequestsPerSecond),
 				Optional:            true,
 				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
 			},
