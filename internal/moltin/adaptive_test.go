@@ -12,32 +12,47 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
-func TestAdaptiveRateCutsOncePerRoundTripAndRecovers(t *testing.T) {
+// answers feeds n answers, the first rejected of them 429s, to requests
+// queued now.
+func answers(a *adaptiveRate, n, rejected int) (cuts int) {
+	for i := range n {
+		if _, cut := a.answered(time.Now(), i < rejected); cut {
+			cuts++
+		}
+	}
+	return cuts
+}
+
+func TestAdaptiveRateCutsOnAWindowOfRejections(t *testing.T) {
 	lim := rate.NewLimiter(20, 1)
 	a := newAdaptiveRate(lim, 20)
 
-	before := time.Now()
-	if r, cut := a.throttled(time.Now()); !cut || r != 15 || lim.Limit() != 15 {
-		t.Fatalf("first 429: rate %v (cut %v, limiter %v), want 15", r, cut, lim.Limit())
+	// A 429 now and then (4 in a window of 20) keeps the rate.
+	if cuts := answers(a, adaptiveWindow, adaptiveCutAt-1); cuts != 0 || a.rate() != 20 {
+		t.Fatalf("%d of %d rejected: %d cuts, rate %v, want none and 20", adaptiveCutAt-1, adaptiveWindow, cuts, a.rate())
 	}
-	// Sent before that cut: it answers for the old rate, not the new one.
-	if r, cut := a.throttled(before); cut || r != 15 {
-		t.Errorf("429 to a request sent before the cut: rate %v (cut %v), want 15 unchanged", r, cut)
+	// A quarter of a window rejected cuts the rate to three quarters.
+	queuedBefore := time.Now()
+	if cuts := answers(a, adaptiveWindow, adaptiveCutAt); cuts != 1 || a.rate() != 15 || lim.Limit() != 15 {
+		t.Fatalf("%d of %d rejected: %d cuts, rate %v, limiter %v, want 1 and 15", adaptiveCutAt, adaptiveWindow, cuts, a.rate(), lim.Limit())
+	}
+	// Answers to requests queued before the cut do not count at all.
+	for range 2 * adaptiveWindow {
+		if _, cut := a.answered(queuedBefore, true); cut {
+			t.Fatal("a 429 to a request queued before the cut cut the rate again")
+		}
+	}
+	if a.rate() != 15 {
+		t.Errorf("after 429s to requests queued before the cut: rate %v, want 15", a.rate())
 	}
 	time.Sleep(time.Millisecond)
-	if r, cut := a.throttled(time.Now()); !cut || r != 11.25 {
-		t.Errorf("429 to a request sent after the cut: rate %v (cut %v), want 11.25", r, cut)
-	}
 
-	for range 30 {
-		a.succeeded()
+	// Successes bring the rate back, a tenth per success, up to the setting.
+	answers(a, 30, 0)
+	if got := a.rate(); got < 17.99 || got > 18.01 {
+		t.Errorf("after 30 successes: rate %v, want 15 + 30 × 0.1 = 18", got)
 	}
-	if got := a.rate(); got < 14.24 || got > 14.26 {
-		t.Errorf("after 30 successes: rate %v, want 11.25 + 30 × 0.1 = 14.25", got)
-	}
-	for range 1000 {
-		a.succeeded()
-	}
+	answers(a, 1000, 0)
 	if a.rate() != 20 || lim.Limit() != 20 {
 		t.Errorf("after many successes: rate %v, limiter %v, want the configured 20", a.rate(), lim.Limit())
 	}
@@ -45,10 +60,10 @@ func TestAdaptiveRateCutsOncePerRoundTripAndRecovers(t *testing.T) {
 	low := newAdaptiveRate(rate.NewLimiter(2, 1), 2)
 	for range 10 {
 		time.Sleep(time.Millisecond)
-		low.throttled(time.Now())
+		answers(low, adaptiveWindow, adaptiveWindow)
 	}
 	if low.rate() != adaptiveMinRate {
-		t.Errorf("after many 429s: rate %v, want the floor %v", low.rate(), adaptiveMinRate)
+		t.Errorf("after windows of 429s only: rate %v, want the floor %v", low.rate(), adaptiveMinRate)
 	}
 }
 
@@ -56,7 +71,7 @@ func TestAdaptiveRateCutsOncePerRoundTripAndRecovers(t *testing.T) {
 // the store allows, or a limit shared with other clients) spends far fewer
 // requests on 429s when it adapts than when it keeps its rate.
 func TestAdaptiveRateSpendsFewerRequestsOnRejections(t *testing.T) {
-	const serverLimit, clientRate, gets, workers = 40.0, 160.0, 120, 10
+	const serverLimit, clientRate, gets, workers = 40.0, 160.0, 240, 10
 	rejected := map[bool]int{}
 	took := map[bool]time.Duration{}
 	for _, fixed := range []bool{true, false} {
@@ -102,8 +117,8 @@ func TestAdaptiveRateSpendsFewerRequestsOnRejections(t *testing.T) {
 	if rejected[true] < gets/2 {
 		t.Fatalf("the fixed rate drew only %d 429s: the scenario does not exceed the server's limit", rejected[true])
 	}
-	if rejected[false]*4 > rejected[true] {
-		t.Errorf("adaptive rate drew %d 429s, not under a quarter of the fixed rate's %d", rejected[false], rejected[true])
+	if rejected[false]*3 > rejected[true] {
+		t.Errorf("adaptive rate drew %d 429s, not under a third of the fixed rate's %d", rejected[false], rejected[true])
 	}
 	// Both are paced by the server's limit; slowing down must not leave it
 	// unused.

@@ -198,12 +198,8 @@ func (t *limitTransport) adapt(ctx context.Context, queued time.Time, resp *http
 	if t.adaptive == nil || resp == nil {
 		return
 	}
-	if resp.StatusCode != http.StatusTooManyRequests {
-		t.adaptive.succeeded()
-		return
-	}
-	if r, cut := t.adaptive.throttled(queued); cut {
-		t.log.Debug(ctx, "Moltin API rate limit reached: slowing down", map[string]any{"requests_per_second": r})
+	if r, cut := t.adaptive.answered(queued, resp.StatusCode == http.StatusTooManyRequests); cut {
+		t.log.Debug(ctx, "Moltin API answered 429 to many requests: slowing down", map[string]any{"requests_per_second": r})
 	}
 }
 
