@@ -55,12 +55,12 @@ func printTables(w io.Writer, o options, rs []result) {
 			r.name,
 			secs(r.wall), secs(r.baseline), secs(ideal),
 			fmt.Sprintf("**%.2f**", float64(r.wall-r.baseline)/float64(ideal)),
-			floorCell(r.floor, secs), floorCell(r.floor, func(time.Duration) string { return fmt.Sprintf("%.2f", r.floorRatio(o)) }),
-			floorCell(r.floor, func(time.Duration) string { return fmt.Sprintf("%.2f", r.overFloorRatio(o)) }),
+			floorCell(r, secs(r.floor)), floorCell(r, fmt.Sprintf("%.2f", r.floorRatio(o))),
+			floorCell(r, fmt.Sprintf("%.2f", r.overFloorRatio(o))),
 			secs(r.api.active),
 			fmt.Sprintf("%.1f", r.api.concurrency),
 			fmt.Sprintf("%s / %s / %s", secs(r.cliCPU), secs(r.providerCPU), secs(r.baselineCPU)),
-			floorCell(r.floor, func(time.Duration) string { return secs(r.floorCPU) }),
+			floorCell(r, secs(r.floorCPU)),
 			fmt.Sprintf("%.1f", float64(r.peakKiB)/1024),
 		})
 	}
@@ -121,12 +121,12 @@ func floorNote(r result, o options) string {
 	return fmt.Sprintf("; the floor provider (same schema, requests replaced by waits of the latency) measures %.2f%s; over the floor, %.2f × ideal", f, verdict, over)
 }
 
-// floorCell is format(d), or a dash for a step not run on the floor.
-func floorCell(d time.Duration, format func(time.Duration) string) string {
-	if d == 0 {
+// floorCell is text, or a dash for a step not run on the floor.
+func floorCell(r result, text string) string {
+	if r.floor == 0 {
 		return "—"
 	}
-	return format(d)
+	return text
 }
 
 func metOrNot(ok bool) string {

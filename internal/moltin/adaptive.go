@@ -19,12 +19,11 @@ import (
 // the rate down step by step; a window in which a quarter or more of the
 // requests were rejected means that the client itself sends too fast.
 type adaptiveRate struct {
-	limiter *rate.Limiter
-	max     float64 // the configured rate, never exceeded
-	min     float64 // the rate is never cut below this
+	limiter *rate.Limiter // its limit is the current rate
+	max     float64       // the configured rate, never exceeded
+	min     float64       // the rate is never cut below this
 
 	mu       sync.Mutex
-	current  float64
 	lastCut  time.Time
 	answers  int // in the current window
 	rejected int
@@ -47,7 +46,6 @@ func newAdaptiveRate(limiter *rate.Limiter, maxRate float64) *adaptiveRate {
 		limiter: limiter,
 		max:     maxRate,
 		min:     min(adaptiveMinRate, maxRate),
-		current: maxRate,
 	}
 }
 
@@ -58,33 +56,27 @@ func newAdaptiveRate(limiter *rate.Limiter, maxRate float64) *adaptiveRate {
 func (a *adaptiveRate) answered(queued time.Time, throttled bool) (float64, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	current := float64(a.limiter.Limit())
 	if !queued.After(a.lastCut) {
-		return a.current, false
+		return current, false
 	}
 	a.answers++
 	if throttled {
 		a.rejected++
-	} else if a.current < a.max {
-		a.current = min(a.max, a.current+adaptiveStep)
-		a.limiter.SetLimit(rate.Limit(a.current))
+	} else if current < a.max {
+		current = min(a.max, current+adaptiveStep)
+		a.limiter.SetLimit(rate.Limit(current))
 	}
 	if a.answers < adaptiveWindow {
-		return a.current, false
+		return current, false
 	}
-	cut := a.rejected >= adaptiveCutAt && a.current > a.min
+	cut := a.rejected >= adaptiveCutAt && current > a.min
 	a.answers, a.rejected = 0, 0
 	if !cut {
-		return a.current, false
+		return current, false
 	}
 	a.lastCut = time.Now()
-	a.current = max(a.min, a.current*adaptiveCut)
-	a.limiter.SetLimit(rate.Limit(a.current))
-	return a.current, true
-}
-
-// rate is the current rate.
-func (a *adaptiveRate) rate() float64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.current
+	current = max(a.min, current*adaptiveCut)
+	a.limiter.SetLimit(rate.Limit(current))
+	return current, true
 }

@@ -158,12 +158,12 @@ type limitTransport struct {
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	// Reserve rather than Wait: Wait fails at once when the wait would pass
-	// the context's deadline, with an error that does not say so.
 	// The adaptive rate judges a 429 by when the request took its place in
 	// the limiter's queue: requests queued before a cut are spaced at the
 	// old rate, and their 429s say nothing about the new one.
 	queued := time.Now()
+	// Reserve rather than Wait: Wait fails at once when the wait would pass
+	// the context's deadline, with an error that does not say so.
 	r := t.limiter.Reserve()
 	if d := r.Delay(); d > 0 {
 		timer := time.NewTimer(d)
