@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: static checks, the unit tests, and the acceptance suite
-# against two real CLIs (OpenTofu 1.12.6 and Terraform 1.5.7), both built from
-# the Go module proxy on first use and cached. Needs nothing but Go.
+# Runs every test: static checks (gofmt, go vet, golangci-lint at its pinned
+# version, scripts/check-*.sh), the unit tests, and the acceptance suite
+# against two real CLIs (OpenTofu 1.12.6 and Terraform 1.5.7). The CLIs and
+# tools are built from the Go module proxy on first use and cached. Needs
+# nothing but Go. `make test` runs the unit tests alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,6 +27,8 @@ if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+echo "== golangci-lint"
+"$(scripts/ensure-tool.sh lint)" run ./...
 for extra in scripts/check-*.sh; do
   [ -e "$extra" ] || continue
   echo "== $extra"

@@ -48,7 +48,10 @@ func TestAccSoak(t *testing.T) {
 	// some calls meet a 401 and refresh on the spot.
 	stopRevoking := make(chan struct{})
 	revoked := make(chan int)
-	go func() {
+	// The goroutine takes the channel as an argument: stop sets the variable
+	// to nil, and a goroutine that first reads it after that (a skipped test
+	// stops at once) would wait on a nil channel for ever.
+	go func(stopRevoking <-chan struct{}) {
 		n := 0
 		tick := time.NewTicker(10 * time.Second)
 		defer tick.Stop()
@@ -62,7 +65,7 @@ func TestAccSoak(t *testing.T) {
 				return
 			}
 		}
-	}()
+	}(stopRevoking)
 	stop := func() int {
 		if stopRevoking == nil {
 			return 0
