@@ -122,33 +122,14 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	ctx = maskSecrets(ctx)
 
-	// The client quotes every filter value, so a comma or parenthesis in a
-	// name cannot end the term or add another.
-	var opts moltin.ListOptions
-	for _, f := range []struct {
-		value types.String
-		term  func(field, value string) moltin.Filter
-		field string
-	}{
-		{cfg.Email, moltin.Eq, "email"},
-		{cfg.Name, moltin.Eq, "name"},
-		{cfg.NameLike, moltin.Like, "name"},
-		{cfg.ExternalRef, moltin.Eq, "external_ref"},
-	} {
-		if !f.value.IsNull() {
-			opts.Filters = append(opts.Filters, f.term(f.field, f.value.ValueString()))
-		}
+	opts := moltin.ListOptions{
+		Filters: customerFilterModel{Email: cfg.Email, Name: cfg.Name, NameLike: cfg.NameLike, ExternalRef: cfg.ExternalRef}.filters(),
+		Sort:    cfg.Sort.ValueString(),
+		Limit:   int(cfg.Limit.ValueInt64()),
 	}
-	opts.Sort = cfg.Sort.ValueString()
-	opts.Limit = int(cfg.Limit.ValueInt64())
-
 	list, err := d.client.ListCustomers(ctx, opts)
 	if err != nil {
-		detail := "Listing customers failed: " + d.client.Redact(err.Error())
-		if len(opts.Filters) > 0 {
-			detail += "\n\nFilter sent: " + moltin.JoinFilters(opts.Filters)
-		}
-		resp.Diagnostics.AddError("Could not list customers", detail)
+		resp.Diagnostics.AddError("Could not list customers", listCustomersErrorDetail(d.client, err, opts.Filters))
 		return
 	}
 
@@ -163,4 +144,46 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	cfg.Customers = customers
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// customerFilterModel holds the filter attributes that the moltin_customers
+// data source and the moltin_customer list resource share; null ones filter
+// nothing.
+type customerFilterModel struct {
+	Email       types.String `tfsdk:"email"`
+	EmailLike   types.String `tfsdk:"email_like"`
+	Name        types.String `tfsdk:"name"`
+	NameLike    types.String `tfsdk:"name_like"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+}
+
+// filters is the API filter for m. The client quotes every value, so a
+// comma or parenthesis in a name cannot end the term or add another.
+func (m customerFilterModel) filters() []moltin.Filter {
+	var out []moltin.Filter
+	for _, f := range []struct {
+		value types.String
+		term  func(field, value string) moltin.Filter
+		field string
+	}{
+		{m.Email, moltin.Eq, "email"},
+		{m.EmailLike, moltin.Like, "email"},
+		{m.Name, moltin.Eq, "name"},
+		{m.NameLike, moltin.Like, "name"},
+		{m.ExternalRef, moltin.Eq, "external_ref"},
+	} {
+		if !f.value.IsNull() && !f.value.IsUnknown() {
+			out = append(out, f.term(f.field, f.value.ValueString()))
+		}
+	}
+	return out
+}
+
+// listCustomersErrorDetail explains a failed listing, with the filter sent.
+func listCustomersErrorDetail(client *moltin.Client, err error, filters []moltin.Filter) string {
+	detail := "Listing customers failed: " + client.Redact(err.Error())
+	if len(filters) > 0 {
+		detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
+	}
+	return detail
 }
