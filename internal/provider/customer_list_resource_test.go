@@ -10,6 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -572,4 +578,93 @@ func TestCustomerListResource_APIError(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Kind != emulator.KindList || reqs[0].Status < 500 {
 		t.Errorf("want one list request answered 5xx (max_retries = 0), got %s", describe(reqs))
 	}
+}
+
+// TestAccCustomerList_query runs `terraform query` through the testing
+// library against the moltin_customer list resource. It needs Terraform 1.14
+// or later, which cannot be built here: on older CLIs, and on OpenTofu, it is
+// skipped with the reason printed, and it runs wherever TF_ACC_TERRAFORM_PATH
+// names a 1.14+ CLI. The protocol-level tests above cover the same ground on
+// every CLI.
+func TestAccCustomerList_query(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	// Leftovers: customers that no state knows, as a killed run leaves them.
+	leftovers := seedLeftovers(t, env, 130)
+	ref := "run-17"
+	first := mustCreate(t, env, `Leftover "first", (QA)`, "first.leftover@test.example.com", "pw-left-123456", &ref)
+	leftovers[first.ID] = true
+
+	managed := customerConfig{Name: "Managed Mia", Email: "mia@example.com"}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			tfversion.SkipBelow(tfversion.Version1_14_0),
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + managed.hcl(),
+			},
+			{
+				Query: true,
+				Config: env.providerBlock() + `
+list "moltin_customer" "leftovers" {
+  provider         = moltin
+  include_resource = true
+  limit            = 1000
+
+  config {
+    name_like = "Leftover *"
+  }
+}
+
+list "moltin_customer" "first_page" {
+  provider = moltin
+  limit    = 120
+
+  config {
+    email_like = "*@test.example.com"
+  }
+}
+
+list "moltin_customer" "odd_name" {
+  provider = moltin
+
+  config {
+    name = "Leftover \"first\", (QA)"
+  }
+}
+
+list "moltin_customer" "nobody" {
+  provider = moltin
+
+  config {
+    email = "nobody@example.com"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("moltin_customer.leftovers", len(leftovers)),
+					querycheck.ExpectLength("moltin_customer.first_page", 120),
+					querycheck.ExpectLength("moltin_customer.odd_name", 1),
+					querycheck.ExpectLength("moltin_customer.nobody", 0),
+					querycheck.ExpectIdentity("moltin_customer.odd_name", map[string]knownvalue.Check{
+						"id": knownvalue.StringExact(first.ID),
+					}),
+					querycheck.ExpectResourceDisplayName("moltin_customer.leftovers",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+						knownvalue.StringExact(`Leftover "first", (QA) <first.leftover@test.example.com>`)),
+					querycheck.ExpectResourceKnownValues("moltin_customer.leftovers",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact(first.Email)},
+							{Path: tfjsonpath.New("external_ref"), KnownValue: knownvalue.StringExact(ref)},
+							{Path: tfjsonpath.New("has_password"), KnownValue: knownvalue.Bool(true)},
+							{Path: tfjsonpath.New("password"), KnownValue: knownvalue.Null()},
+							{Path: tfjsonpath.New("password_wo_version"), KnownValue: knownvalue.Null()},
+						}),
+				},
+			},
+		},
+	})
 }
