@@ -2,11 +2,15 @@ package provider
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -667,4 +671,97 @@ list "moltin_customer" "nobody" {
 			},
 		},
 	})
+}
+
+// TestListResourceExamples runs every list block of the .tfquery.hcl examples
+// (the ones the docs and the guide show) through ValidateListResourceConfig
+// and ListResource, as `terraform query` would, against an emulator seeded
+// with customers that each block should find.
+func TestListResourceExamples(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(examplesDir, "list-resources", "*", "*.tfquery.hcl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tfquery.hcl examples found under %s/list-resources: %v", examplesDir, err)
+	}
+	env := newTestEnv(t, emulator.Config{})
+	s := newListServer(t, env, nil)
+	ref := "ci-run-1234"
+	for i := range 3 {
+		mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref)
+	}
+	mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
+
+	for _, file := range files {
+		f, diags := hclparse.NewParser().ParseHCLFile(file)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", file, diags)
+		}
+		content, diags := f.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+			{Type: "provider", LabelNames: []string{"name"}},
+			{Type: "list", LabelNames: []string{"type", "name"}},
+		}})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", file, diags)
+		}
+		n := 0
+		for _, block := range content.Blocks.OfType("list") {
+			n++
+			t.Run(filepath.Base(file)+"/"+block.Labels[1], func(t *testing.T) {
+				if block.Labels[0] != customerListType {
+					t.Fatalf("list block of type %s", block.Labels[0])
+				}
+				body, diags := block.Body.Content(&hcl.BodySchema{
+					Attributes: []hcl.AttributeSchema{{Name: "provider", Required: true}, {Name: "limit"}, {Name: "include_resource"}},
+					Blocks:     []hcl.BlockHeaderSchema{{Type: "config"}},
+				})
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				limit, include := int64(100), false
+				if a, ok := body.Attributes["limit"]; ok {
+					if diags := gohcl.DecodeExpression(a.Expr, nil, &limit); diags.HasErrors() {
+						t.Fatal(diags)
+					}
+				}
+				if a, ok := body.Attributes["include_resource"]; ok {
+					if diags := gohcl.DecodeExpression(a.Expr, nil, &include); diags.HasErrors() {
+						t.Fatal(diags)
+					}
+				}
+				filters := map[string]string{}
+				for _, cfg := range body.Blocks.OfType("config") {
+					attrs, diags := cfg.Body.JustAttributes()
+					if diags.HasErrors() {
+						t.Fatal(diags)
+					}
+					for name, a := range attrs {
+						var v string
+						if diags := gohcl.DecodeExpression(a.Expr, nil, &v); diags.HasErrors() {
+							t.Fatal(diags)
+						}
+						filters[name] = v
+					}
+				}
+				config := s.filterConfig(t, filters)
+				resp, err := s.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: customerListType, Config: config})
+				if err != nil {
+					t.Fatal(err)
+				}
+				requireNoDiagnostics(t, "ValidateListResourceConfig", resp.Diagnostics)
+				results := s.list(t, config, include, limit)
+				requireClean(t, results)
+				if len(results) != 3 {
+					t.Errorf("found %d customers, want the 3 seeded E2E shoppers", len(results))
+				}
+				for _, r := range results {
+					if !strings.HasPrefix(r.DisplayName, "E2E shopper ") || (r.Resource != nil) != include {
+						t.Errorf("found %q (resource object: %v, include_resource %v)", r.DisplayName, r.Resource != nil, include)
+					}
+				}
+			})
+		}
+		if n == 0 {
+			t.Errorf("%s has no list block", file)
+		}
+	}
 }
