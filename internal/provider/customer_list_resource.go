@@ -46,7 +46,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"Pages through the API 100 customers at a time and stops at the list block's `limit`.",
 		Attributes: map[string]listschema.Attribute{
 			"email": listschema.StringAttribute{
-				MarkdownDescription: "Only the customer with this email address, compared case-insensitively.",
+				MarkdownDescription: descFilterEmail,
 				Optional:            true,
 				Validators: []validator.String{
 					emailValidator{},
@@ -59,7 +59,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"name": listschema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
+				MarkdownDescription: descFilterName,
 				Optional:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -72,7 +72,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"external_ref": listschema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this external reference.",
+				MarkdownDescription: descFilterExternalRef,
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

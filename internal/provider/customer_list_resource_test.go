@@ -160,17 +160,6 @@ func (s *listServer) list(t *testing.T, config *tfprotov6.DynamicValue, includeR
 	return out
 }
 
-// listRequests are the queries of the list requests the emulator saw.
-func listRequests(env *testEnv) []string {
-	var out []string
-	for _, r := range env.Requests() {
-		if r.Kind == emulator.KindList {
-			out = append(out, r.Query)
-		}
-	}
-	return out
-}
-
 func requireNoDiagnostics(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
 	for _, d := range diags {
@@ -316,7 +305,7 @@ func TestCustomerListResource_IdentitiesAndDisplayNames(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("listed %v, want %v", got, want)
 	}
-	if got, want := listRequests(env), []string{"page[limit]=100&page[offset]=0"}; !slices.Equal(got, want) {
+	if got, want := listQueries(env), []string{"page[limit]=100&page[offset]=0"}; !slices.Equal(got, want) {
 		t.Errorf("list requests %q, want %q", got, want)
 	}
 	if got := s.list(t, s.filterConfig(t, nil), false, 100); len(got) != 3 {
@@ -453,7 +442,7 @@ func TestCustomerListResource_Paging(t *testing.T) {
 				}
 				seen[r.ID] = true
 			}
-			got := listRequests(env)
+			got := listQueries(env)
 			if !slices.Equal(got, tc.requests) {
 				t.Errorf("list requests:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.requests, "\n  "))
 			}
@@ -488,7 +477,7 @@ func TestCustomerListResource_StopsWhenTerraformStops(t *testing.T) {
 			break
 		}
 	}
-	if got := listRequests(env); len(got) != 1 {
+	if got := listQueries(env); len(got) != 1 {
 		t.Errorf("stopping after 5 results sent %d list requests, want 1: %q", len(got), got)
 	}
 }
@@ -539,7 +528,7 @@ func TestCustomerListResource_Filters(t *testing.T) {
 				t.Errorf("listed %v, want %v", got, want)
 			}
 			wantQuery := "filter=" + moltin.JoinFilters(tc.terms) + "&page[limit]=100&page[offset]=0"
-			if reqs := listRequests(env); !slices.Equal(reqs, []string{wantQuery}) {
+			if reqs := listQueries(env); !slices.Equal(reqs, []string{wantQuery}) {
 				t.Errorf("list requests %q, want [%q]", reqs, wantQuery)
 			}
 		})
@@ -763,5 +752,32 @@ func TestListResourceExamples(t *testing.T) {
 		if n == 0 {
 			t.Errorf("%s has no list block", file)
 		}
+	}
+}
+
+// TestCustomerListResource_unconfigured checks that a listing asked for
+// before the provider was configured is an error diagnostic, not a panic.
+func TestCustomerListResource_unconfigured(t *testing.T) {
+	t.Parallel()
+	plain, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := plain.(tfprotov6.ProviderServerWithListResource)
+	if _, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	stream, err := server.ListResource(t.Context(), &tfprotov6.ListResourceRequest{TypeName: customerListType, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags []*tfprotov6.Diagnostic
+	n := 0
+	for r := range stream.Results {
+		n++
+		diags = append(diags, r.Diagnostics...)
+	}
+	if n != 1 || len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || diags[0].Summary != "Provider not configured" {
+		t.Errorf("want one result with the error \"Provider not configured\", got %d results, diagnostics %+v", n, diags)
 	}
 }

@@ -60,12 +60,12 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"An empty result is no error.",
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Only the customer with this email address, compared case-insensitively.",
+				MarkdownDescription: descFilterEmail,
 				Optional:            true,
 				Validators:          []validator.String{emailValidator{}},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
+				MarkdownDescription: descFilterName,
 				Optional:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -78,7 +78,7 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"external_ref": schema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this external reference.",
+				MarkdownDescription: descFilterExternalRef,
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -145,6 +145,14 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	cfg.Customers = customers
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
+
+// Descriptions of the filters that the moltin_customers data source and the
+// moltin_customer list resource share.
+const (
+	descFilterEmail       = "Only the customer with this email address, compared case-insensitively."
+	descFilterName        = "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally."
+	descFilterExternalRef = "Only customers with exactly this external reference."
+)
 
 // customerFilterModel holds the filter attributes that the moltin_customers
 // data source and the moltin_customer list resource share; null ones filter
