@@ -32,10 +32,16 @@ import (
 
 const customerListType = "moltin_customer"
 
+// listProtocolServer is a provider server with the list resource calls.
+type listProtocolServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
 // listServer is the provider behind the protocol, configured for one
 // emulator, with the schemas it announced.
 type listServer struct {
-	tfprotov6.ProviderServerWithListResource
+	listProtocolServer
 	env        *testEnv
 	schemas    *tfprotov6.GetProviderSchemaResponse
 	configType tftypes.Object
@@ -47,7 +53,7 @@ func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftyp
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, ok := plain.(tfprotov6.ProviderServerWithListResource)
+	server, ok := plain.(listProtocolServer)
 	if !ok {
 		t.Fatalf("the provider server (%T) does not serve list resources", plain)
 	}
@@ -61,7 +67,7 @@ func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftyp
 	if !ok {
 		t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", customerListType, keys(schemas.ListResourceSchemas))
 	}
-	s := &listServer{ProviderServerWithListResource: server, env: env, schemas: schemas, configType: listSchema.ValueType().(tftypes.Object)}
+	s := &listServer{listProtocolServer: server, env: env, schemas: schemas, configType: listSchema.ValueType().(tftypes.Object)}
 
 	settings := map[string]tftypes.Value{
 		"api_base_url":  tftypes.NewValue(tftypes.String, env.URL),
@@ -763,7 +769,7 @@ func TestCustomerListResource_unconfigured(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := plain.(tfprotov6.ProviderServerWithListResource)
+	server := plain.(listProtocolServer)
 	if _, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
@@ -85,11 +86,11 @@ func blockJSON(b *tfprotov6.SchemaBlock) (map[string]any, error) {
 		if a.NestedType != nil {
 			return nil, fmt.Errorf("attribute %s: nested attributes are not supported here", a.Name)
 		}
-		typ, err := a.Type.MarshalJSON()
+		typ, err := typeJSON(a.Type)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %s: %w", a.Name, err)
 		}
-		attr := map[string]any{"type": json.RawMessage(typ)}
+		attr := map[string]any{"type": typ}
 		if a.Description != "" {
 			attr["description"] = a.Description
 			attr["description_kind"] = kind(a.DescriptionKind)
@@ -113,6 +114,19 @@ func blockJSON(b *tfprotov6.SchemaBlock) (map[string]any, error) {
 		out["deprecated"] = true
 	}
 	return out, nil
+}
+
+// typeJSON is a primitive type as the schema document names it.
+func typeJSON(t tftypes.Type) (string, error) {
+	switch {
+	case t.Is(tftypes.String):
+		return "string", nil
+	case t.Is(tftypes.Number):
+		return "number", nil
+	case t.Is(tftypes.Bool):
+		return "bool", nil
+	}
+	return "", fmt.Errorf("type %s is not supported here", t)
 }
 
 func kind(k tfprotov6.StringKind) string {
