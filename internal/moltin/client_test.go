@@ -304,3 +304,38 @@ func TestParseBaseURL(t *testing.T) {
 		t.Error("New with negative MaxRetries should fail: retries are turned off with RetriesOff")
 	}
 }
+
+// TestCustomersIsLazy checks that a consumer that stops reading stops the
+// paging: no page is fetched that no one asked for.
+func TestCustomersIsLazy(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api)
+	for i := range 12 {
+		if _, err := api.CreateCustomer(fmt.Sprintf("Lazy %02d", i), fmt.Sprintf("lazy%02d@example.com", i), "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api.ResetRequests()
+	n := 0
+	for _, err := range c.Customers(t.Context(), ListOptions{PageSize: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 6 {
+			break
+		}
+	}
+	var queries []string
+	for _, r := range api.Requests() {
+		if r.Kind == emulator.KindList {
+			queries = append(queries, r.Query)
+		}
+	}
+	// The sixth customer is the first of the second page; the third page is
+	// never asked for.
+	want := []string{"page[limit]=5&page[offset]=0", "page[limit]=5&page[offset]=5"}
+	if strings.Join(queries, " ; ") != strings.Join(want, " ; ") {
+		t.Errorf("list requests %q, want %q", queries, want)
+	}
+}

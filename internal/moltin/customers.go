@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -282,81 +282,15 @@ func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (Custome
 	}
 }
 
-// ListOptions selects, orders and bounds a listing.
-type ListOptions struct {
-	Filters []Filter
-	Sort    string
-	// Limit caps the number of customers returned; 0 means all.
-	Limit int
-	// PageSize is the page[limit] sent; 0 takes the API's maximum, 100.
-	PageSize int
-}
-
-const (
-	maxPageSize   = 100
-	maxListOffset = 10000
-)
-
-type listDoc struct {
-	Data []wireCustomer `json:"data"`
-	Meta struct {
-		Page struct {
-			Limit   int `json:"limit"`
-			Offset  int `json:"offset"`
-			Current int `json:"current"`
-			Total   int `json:"total"`
-		} `json:"page"`
-		Results struct {
-			Total int `json:"total"`
-		} `json:"results"`
-	} `json:"meta"`
+// Customers walks the customers that match opts, page by page, as the
+// consumer asks for them (see listPages).
+func (c *Client) Customers(ctx context.Context, opts ListOptions) iter.Seq2[Customer, error] {
+	return listPages(ctx, c, "/v2/customers", opts, (*wireCustomer).customer)
 }
 
 // ListCustomers walks every page of a listing, up to opts.Limit customers.
 func (c *Client) ListCustomers(ctx context.Context, opts ListOptions) ([]Customer, error) {
-	pageSize := opts.PageSize
-	if pageSize <= 0 || pageSize > maxPageSize {
-		pageSize = maxPageSize
-	}
-	q := url.Values{}
-	if len(opts.Filters) > 0 {
-		q.Set("filter", JoinFilters(opts.Filters))
-	}
-	if opts.Sort != "" {
-		q.Set("sort", opts.Sort)
-	}
-	var out []Customer
-	for offset := 0; ; {
-		if offset > maxListOffset {
-			return nil, fmt.Errorf("the listing has more than %d matches, the most the API pages through: narrow the filters", maxListOffset)
-		}
-		// Ask for no more than is still wanted, so that no page is fetched
-		// only to be thrown away.
-		limit := pageSize
-		if opts.Limit > 0 {
-			limit = min(limit, opts.Limit-len(out))
-		}
-		q.Set("page[limit]", strconv.Itoa(limit))
-		q.Set("page[offset]", strconv.Itoa(offset))
-		var doc listDoc
-		if err := c.do(ctx, http.MethodGet, "/v2/customers", q, nil, &doc); err != nil {
-			return nil, err
-		}
-		for i := range doc.Data {
-			cu, err := doc.Data[i].customer()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, cu)
-			if opts.Limit > 0 && len(out) >= opts.Limit {
-				return out, nil
-			}
-		}
-		offset += len(doc.Data)
-		if len(doc.Data) < limit || (doc.Meta.Results.Total > 0 && offset >= doc.Meta.Results.Total) {
-			return out, nil
-		}
-	}
+	return collect(c.Customers(ctx, opts))
 }
 
 // CustomerToken is a customer's login token.

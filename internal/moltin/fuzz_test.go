@@ -104,7 +104,7 @@ func FuzzDecodeList(f *testing.F) {
 	f.Add([]byte(`[]`))
 
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var doc listDoc
+		var doc listDoc[wireCustomer]
 		err := decodeResponse(http.MethodGet, "/v2/customers", fakeResponse(http.StatusOK, "application/json", body), &doc)
 		if err != nil {
 			checkBoundedError(t, err)

@@ -119,6 +119,15 @@ func (m *customerModel) setPlan(ctx context.Context, plan *tfsdk.Plan) diag.Diag
 	return diags
 }
 
+// setResource replaces a list result's resource object with m.
+func (m *customerModel) setResource(ctx context.Context, res *tfsdk.Resource) diag.Diagnostics {
+	v, diags := m.terraformValue(ctx, objectType(ctx, res.Raw, res.Schema))
+	if !diags.HasError() {
+		res.Raw = v
+	}
+	return diags
+}
+
 // objectType is the type of a plan's or state's object: the one it holds,
 // or, where it holds none yet, the schema's.
 func objectType(ctx context.Context, raw tftypes.Value, s interface {

@@ -13,10 +13,11 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// What the customer resource, the customer data sources and the customer
-// token ephemeral resource share: the customer as Terraform values, the
-// descriptions of its read-only attributes, the client handed over by the
-// provider, and the masking of secrets in logs.
+// What the customer resource, the customer data sources, the customer list
+// resource and the customer token ephemeral resource share: the customer as
+// Terraform values, the descriptions of its read-only attributes, the
+// filters of a listing, the client handed over by the provider, and the
+// masking of secrets in logs.
 
 // customerAttrs are the attributes of a customer that the API returns: the
 // whole moltin_customer data source, one element of moltin_customers, and the
@@ -117,4 +118,54 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 		ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	}
 	return ctx
+}
+
+// Descriptions of the filters that the moltin_customers data source and the
+// moltin_customer list resource share.
+const (
+	descFilterEmail       = "Only the customer with this email address, compared case-insensitively."
+	descFilterName        = "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally."
+	descFilterExternalRef = "Only customers with exactly this external reference."
+)
+
+// customerFilterModel holds the filter attributes that the moltin_customers
+// data source and the moltin_customer list resource share; null ones filter
+// nothing.
+type customerFilterModel struct {
+	Email       types.String `tfsdk:"email"`
+	EmailLike   types.String `tfsdk:"email_like"`
+	Name        types.String `tfsdk:"name"`
+	NameLike    types.String `tfsdk:"name_like"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+}
+
+// filters is the API filter for m. The client quotes every value, so a
+// comma or parenthesis in a name cannot end the term or add another.
+func (m customerFilterModel) filters() []moltin.Filter {
+	var out []moltin.Filter
+	for _, f := range []struct {
+		value types.String
+		term  func(field, value string) moltin.Filter
+		field string
+	}{
+		{m.Email, moltin.Eq, "email"},
+		{m.EmailLike, moltin.Like, "email"},
+		{m.Name, moltin.Eq, "name"},
+		{m.NameLike, moltin.Like, "name"},
+		{m.ExternalRef, moltin.Eq, "external_ref"},
+	} {
+		if !f.value.IsNull() && !f.value.IsUnknown() {
+			out = append(out, f.term(f.field, f.value.ValueString()))
+		}
+	}
+	return out
+}
+
+// listCustomersErrorDetail explains a failed listing, with the filter sent.
+func listCustomersErrorDetail(client *moltin.Client, err error, filters []moltin.Filter) string {
+	detail := "Listing customers failed: " + client.Redact(err.Error())
+	if len(filters) > 0 {
+		detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
+	}
+	return detail
 }

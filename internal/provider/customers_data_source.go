@@ -60,12 +60,12 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"An empty result is no error.",
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Only the customer with this email address, compared case-insensitively.",
+				MarkdownDescription: descFilterEmail,
 				Optional:            true,
 				Validators:          []validator.String{emailValidator{}},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
+				MarkdownDescription: descFilterName,
 				Optional:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -78,7 +78,7 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"external_ref": schema.StringAttribute{
-				MarkdownDescription: "Only customers with exactly this external reference.",
+				MarkdownDescription: descFilterExternalRef,
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -122,33 +122,14 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	ctx = maskSecrets(ctx)
 
-	// The client quotes every filter value, so a comma or parenthesis in a
-	// name cannot end the term or add another.
-	var opts moltin.ListOptions
-	for _, f := range []struct {
-		value types.String
-		term  func(field, value string) moltin.Filter
-		field string
-	}{
-		{cfg.Email, moltin.Eq, "email"},
-		{cfg.Name, moltin.Eq, "name"},
-		{cfg.NameLike, moltin.Like, "name"},
-		{cfg.ExternalRef, moltin.Eq, "external_ref"},
-	} {
-		if !f.value.IsNull() {
-			opts.Filters = append(opts.Filters, f.term(f.field, f.value.ValueString()))
-		}
+	opts := moltin.ListOptions{
+		Filters: customerFilterModel{Email: cfg.Email, Name: cfg.Name, NameLike: cfg.NameLike, ExternalRef: cfg.ExternalRef}.filters(),
+		Sort:    cfg.Sort.ValueString(),
+		Limit:   int(cfg.Limit.ValueInt64()),
 	}
-	opts.Sort = cfg.Sort.ValueString()
-	opts.Limit = int(cfg.Limit.ValueInt64())
-
 	list, err := d.client.ListCustomers(ctx, opts)
 	if err != nil {
-		detail := "Listing customers failed: " + d.client.Redact(err.Error())
-		if len(opts.Filters) > 0 {
-			detail += "\n\nFilter sent: " + moltin.JoinFilters(opts.Filters)
-		}
-		resp.Diagnostics.AddError("Could not list customers", detail)
+		resp.Diagnostics.AddError("Could not list customers", listCustomersErrorDetail(d.client, err, opts.Filters))
 		return
 	}
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -49,6 +50,7 @@ const (
 var (
 	_ provider.Provider                       = &moltinProvider{}
 	_ provider.ProviderWithEphemeralResources = &moltinProvider{}
+	_ provider.ProviderWithListResources      = &moltinProvider{}
 )
 
 type moltinProvider struct {
@@ -193,6 +195,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
@@ -211,6 +214,14 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewCustomerTokenEphemeralResource,
+	}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14+). Older clients,
+// and OpenTofu, never ask for them.
+func (p *moltinProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewCustomerListResource,
 	}
 }
 
