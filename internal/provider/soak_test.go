@@ -49,6 +49,9 @@ func TestAccSoak(t *testing.T) {
 	// some calls meet a 401 and refresh on the spot.
 	stopRevoking := make(chan struct{})
 	revoked := make(chan int)
+	// The goroutine keeps its own copy: stop sets stopRevoking to nil, and a
+	// goroutine slow to start would otherwise wait on a nil channel forever.
+	stopCh := stopRevoking
 	go func() {
 		n := 0
 		tick := time.NewTicker(10 * time.Second)
@@ -58,7 +61,7 @@ func TestAccSoak(t *testing.T) {
 			case <-tick.C:
 				env.ExpireTokens()
 				n++
-			case <-stopRevoking:
+			case <-stopCh:
 				revoked <- n
 				return
 			}
