@@ -89,6 +89,7 @@ set -e
 go run ./scripts/testsummary <"$live_log" live || true
 summary+=("$(go run ./scripts/testsummary -count <"$live_log" "live mode (opentofu-1.12.6, emulator process)")")
 summary+=("$(go run ./scripts/testsummary -skips <"$live_log")")
+summary+=("  checks not made live, each logged by its test: $(grep -c 'live mode: not checked' "$live_log" || true) (they need the emulator's request log)")
 summary+=("  left behind by the live run (swept afterwards): ${swept:-unknown}")
 if [ $live_rc -ne 0 ] || [ "${swept:-x}" != 0 ]; then status=1; fi
 [ ! -s "$work/contract.txt" ] || summary+=("$(cat "$work/contract.txt")")
