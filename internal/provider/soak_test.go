@@ -49,10 +49,10 @@ func TestAccSoak(t *testing.T) {
 	// some calls meet a 401 and refresh on the spot.
 	stopRevoking := make(chan struct{})
 	revoked := make(chan int)
-	// The goroutine keeps its own copy: stop sets stopRevoking to nil, and a
-	// goroutine slow to start would otherwise wait on a nil channel forever.
-	stopCh := stopRevoking
-	go func() {
+	// The goroutine takes the channel as an argument: stop sets the variable
+	// to nil, and a goroutine that first reads it after that (a skipped test
+	// stops at once) would wait on a nil channel for ever.
+	go func(stopRevoking <-chan struct{}) {
 		n := 0
 		tick := time.NewTicker(10 * time.Second)
 		defer tick.Stop()
@@ -61,12 +61,12 @@ func TestAccSoak(t *testing.T) {
 			case <-tick.C:
 				env.ExpireTokens()
 				n++
-			case <-stopCh:
+			case <-stopRevoking:
 				revoked <- n
 				return
 			}
 		}
-	}()
+	}(stopRevoking)
 	stop := func() int {
 		if stopRevoking == nil {
 			return 0
