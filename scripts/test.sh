@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: static checks, the unit tests, the acceptance suite
+# Runs every test: static checks, the unit tests, and the acceptance suite
 # against two real CLIs (OpenTofu 1.12.6 and Terraform 1.5.7), both built from
-# the Go module proxy on first use and cached, and live mode against the
-# emulator started as a process of its own. Needs nothing but Go.
+# the Go module proxy on first use and cached. Needs nothing but Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
