@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: static checks, the unit tests, and the acceptance suite
-# against two real CLIs (OpenTofu 1.12.6 and Terraform 1.5.7), both built from
-# the Go module proxy on first use and cached. Needs nothing but Go.
+# Runs every test: static checks (gofmt, go vet, golangci-lint at its pinned
+# version, scripts/check-*.sh), the unit tests, and the acceptance suite
+# against two real CLIs (OpenTofu 1.12.6 and Terraform 1.5.7). The CLIs and
+# tools are built from the Go module proxy on first use and cached. Needs
+# nothing but Go. `make test` runs the unit tests alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,6 +31,8 @@ if [ -n "$unformatted" ]; then
   echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+echo "== golangci-lint"
+"$(scripts/ensure-tool.sh lint)" run ./...
 for extra in scripts/check-*.sh; do
   [ -e "$extra" ] || continue
   echo "== $extra"
@@ -63,10 +67,8 @@ run_suite "terraform-1.5.7" "$terraform" ./internal/provider/...
 # Live mode, proved with nothing but the three variables: the emulator
 # command runs as a process of its own, at a production store's rate limit,
 # and scripts/testacc-live.sh (make testacc-live) treats it as a real store
-# (no in-process hooks, no request log). Its command moves to
-# cmd/moltin-emulator (#14): the first of these that exists is built.
+# (no in-process hooks, no request log).
 emulator_cmd=./cmd/moltin-emulator
-[ -d "$emulator_cmd" ] || emulator_cmd=./internal/emulator/cmd/moltin-emulator
 echo "== live mode against a separately started emulator ($emulator_cmd), OpenTofu"
 go build -o "$work/moltin-emulator" "$emulator_cmd"
 "$work/moltin-emulator" -env-file "$work/live.env" -rate-limit 100 >/dev/null 2>"$work/emulator.log" &

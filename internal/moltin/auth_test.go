@@ -194,7 +194,7 @@ func TestRateLimitWaitIsNotPartOfTheRequestTimeout(t *testing.T) {
 	c := newTestClient(t, api, func(cfg *Config) {
 		cfg.MaxRequestsPerSecond = 2
 		cfg.RequestTimeout = time.Second
-		cfg.MaxRetries = -1
+		cfg.RetriesOff = true
 	})
 	cu, _ := api.CreateCustomer("S", "s@example.com", "", nil)
 	var wg sync.WaitGroup

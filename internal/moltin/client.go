@@ -44,7 +44,11 @@ type Config struct {
 	ClientSecret string
 	UserAgent    string
 
-	MaxRetries           int // 0 takes the default; use a negative value for none
+	// MaxRetries is how many times one request is retried; 0 takes
+	// DefaultMaxRetries, unless RetriesOff.
+	MaxRetries int
+	// RetriesOff sends every request once, whatever MaxRetries says.
+	RetriesOff           bool
 	RequestTimeout       time.Duration
 	MaxRequestsPerSecond float64
 	MaxElapsed           time.Duration
@@ -100,10 +104,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
 		return nil, errors.New("client id and client secret are both required")
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	} else if cfg.MaxRetries < 0 {
+	switch {
+	case cfg.RetriesOff:
 		cfg.MaxRetries = 0
+	case cfg.MaxRetries < 0:
+		return nil, fmt.Errorf("MaxRetries %d is negative: set RetriesOff for no retries", cfg.MaxRetries)
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout

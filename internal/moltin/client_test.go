@@ -300,4 +300,7 @@ func TestParseBaseURL(t *testing.T) {
 	if _, err := New(Config{BaseURL: "https://api.moltin.com", ClientID: "x"}); err == nil {
 		t.Error("New without a client secret should fail")
 	}
+	if _, err := New(Config{BaseURL: "https://api.moltin.com", ClientID: "x", ClientSecret: "y", MaxRetries: -1}); err == nil {
+		t.Error("New with negative MaxRetries should fail: retries are turned off with RetriesOff")
+	}
 }

@@ -3,7 +3,6 @@ package moltin
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -234,16 +233,4 @@ func countStatus(reqs []emulator.Request, kind string, status int) int {
 		}
 	}
 	return n
-}
-
-// closedLoopbackURL is the URL of a loopback port that nothing listens on.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return "http://" + addr
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 var jsonHeader = map[string]string{"Content-Type": "application/json"}
@@ -308,7 +309,7 @@ func TestCreateUnknownOutcomeMismatch(t *testing.T) {
 func TestDialErrorsAreRetried(t *testing.T) {
 	t.Parallel()
 	log := &recordingLogger{}
-	c, err := New(Config{BaseURL: closedLoopbackURL(t), ClientID: "id", ClientSecret: "secret-dial-1", MaxRetries: 2,
+	c, err := New(Config{BaseURL: loopback.ClosedURL(t), ClientID: "id", ClientSecret: "secret-dial-1", MaxRetries: 2,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -401,7 +402,7 @@ func TestCreateWithUnreadableAnswer(t *testing.T) {
 func TestCreateDroppedWithoutRetriesIsAdopted(t *testing.T) {
 	t.Parallel()
 	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api, func(cfg *Config) { cfg.MaxRetries = -1 })
+	c := newTestClient(t, api, func(cfg *Config) { cfg.RetriesOff = true })
 	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true})
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "W", Email: "w@example.com"})
 	if err != nil {

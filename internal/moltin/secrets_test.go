@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 // TestNoSecretInLogsOrErrors drives the client through successes and every
@@ -62,7 +63,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	keep(err)
 	closed := newTestClient(t, api, func(cfg *Config) {
 		cfg.Logger = log
-		cfg.BaseURL = closedLoopbackURL(t)
+		cfg.BaseURL = loopback.ClosedURL(t)
 		cfg.MaxRetries = 1
 	})
 	_, err = closed.GetCustomer(ctx, cu.ID)

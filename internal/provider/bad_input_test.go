@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -18,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
+	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 // badProxy stands in front of an emulator like a load balancer: it forwards
@@ -161,17 +161,6 @@ func wrapRegexp(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(parts, `[\s\S]*`))
 }
 
-func closedLoopbackPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return "http://" + addr
-}
-
 // TestAccBadInput runs one configuration per kind of bad input and checks
 // the diagnostic (naming the attribute, or the remote cause) and that
 // nothing was created and the state holds nothing. Plan-time rows also check
@@ -304,7 +293,7 @@ resource "moltin_customer" "derived" {
 		{
 			name: "unreachable host",
 			config: func(t *testing.T, env *testEnv, _ string) string {
-				return badProviderBlock(env, closedLoopbackPort(t), "") + badCustomer(okCustomer)
+				return badProviderBlock(env, loopback.ClosedURL(t), "") + badCustomer(okCustomer)
 			},
 			expect: wrapRegexp(`Could not create the customer`, `could not obtain an access token`, `connection refused`),
 		},

@@ -8,10 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -31,36 +29,6 @@ type customerDataSource struct {
 	client *moltin.Client
 }
 
-type customerDataModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	Email       emailValue   `tfsdk:"email"`
-	ExternalRef types.String `tfsdk:"external_ref"`
-	HasPassword types.Bool   `tfsdk:"has_password"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
-}
-
-func (m *customerDataModel) setFromAPI(c moltin.Customer) {
-	m.ID = types.StringValue(c.ID)
-	m.Name = types.StringValue(c.Name)
-	m.Email = newEmailValue(c.Email)
-	m.ExternalRef = types.StringPointerValue(c.ExternalRef)
-	m.HasPassword = types.BoolValue(c.HasPassword)
-	m.CreatedAt = timeValue(c.CreatedAt)
-	m.UpdatedAt = timeValue(c.UpdatedAt)
-}
-
-// Descriptions of the read-only customer attributes, shared with the
-// moltin_customers data source.
-const (
-	descCustomerName        = "The customer's full name."
-	descCustomerExternalRef = "The customer's reference in another system; null when not set."
-	descCustomerHasPassword = "Whether the customer has a password set. The password itself can never be read."
-	descCustomerCreatedAt   = "When the customer was created (RFC 3339)."
-	descCustomerUpdatedAt   = "When the customer was last changed (RFC 3339)."
-)
-
 func (d *customerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer"
 }
@@ -69,14 +37,14 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one existing customer by `id` or by `email` (exactly one of the two). " +
 			"Fails when no customer matches, so a typo cannot silently yield an empty result.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
+		Attributes: customerDataAttributes(
+			schema.StringAttribute{
 				MarkdownDescription: "The customer's ID. Set this or `email`.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"email": schema.StringAttribute{
+			schema.StringAttribute{
 				CustomType: emailType{},
 				MarkdownDescription: "The customer's email address. Set this or `id`. Matched case-insensitively, as the API keeps emails unique " +
 					"regardless of case; when looked up by email, this attribute keeps the case you wrote.",
@@ -84,12 +52,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed:   true,
 				Validators: []validator.String{emailValidator{}},
 			},
-			"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
-			"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
-			"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
-			"created_at":   schema.StringAttribute{MarkdownDescription: descCustomerCreatedAt, Computed: true},
-			"updated_at":   schema.StringAttribute{MarkdownDescription: descCustomerUpdatedAt, Computed: true},
-		},
+		),
 	}
 }
 
@@ -104,7 +67,7 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customerDataModel
+	var cfg customerAttrs
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -139,21 +102,6 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		c = found
 	}
-	cfg.setFromAPI(c)
+	cfg = customerAttrsOf(c)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// clientFromProviderData takes the API client that the provider's Configure
-// hands to data sources and ephemeral resources. It is nil while the provider
-// is not configured yet (during validation).
-func clientFromProviderData(data any, diags *diag.Diagnostics) *moltin.Client {
-	if data == nil {
-		return nil
-	}
-	client, ok := data.(*moltin.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *moltin.Client, got %T. Please report this issue to the provider developers.", data))
-		return nil
-	}
-	return client
 }

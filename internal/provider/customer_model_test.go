@@ -46,20 +46,26 @@ func TestCustomerModelMatchesFramework(t *testing.T) {
 	s := customerSchema(t).Schema
 	for name, m := range map[string]customerModel{
 		"all known": {
-			ID: types.StringValue("c-1"), Name: types.StringValue("Ann"), Email: newEmailValue("Ann@Example.com"),
-			ExternalRef: types.StringValue("ref"), Password: types.StringValue("pw1"), PasswordWO: types.StringValue("pw2"),
-			PasswordWOVersion: types.Int64Value(7), HasPassword: types.BoolValue(true),
-			CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-02T00:00:00Z"),
+			customerAttrs: customerAttrs{
+				ID: types.StringValue("c-1"), Name: types.StringValue("Ann"), Email: newEmailValue("Ann@Example.com"),
+				ExternalRef: types.StringValue("ref"), HasPassword: types.BoolValue(true),
+				CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-02T00:00:00Z"),
+			},
+			Password: types.StringValue("pw1"), PasswordWO: types.StringValue("pw2"), PasswordWOVersion: types.Int64Value(7),
 		},
 		"nulls": {
-			ID: types.StringNull(), Name: types.StringNull(), Email: emailValue{StringValue: types.StringNull()},
-			ExternalRef: types.StringNull(), Password: types.StringNull(), PasswordWO: types.StringNull(),
-			PasswordWOVersion: types.Int64Null(), HasPassword: types.BoolNull(), CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+			customerAttrs: customerAttrs{
+				ID: types.StringNull(), Name: types.StringNull(), Email: emailValue{StringValue: types.StringNull()},
+				ExternalRef: types.StringNull(), HasPassword: types.BoolNull(), CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+			},
+			Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
 		},
 		"unknowns, as in a create's plan": {
-			ID: types.StringUnknown(), Name: types.StringValue("Bo"), Email: emailValue{StringValue: types.StringUnknown()},
-			ExternalRef: types.StringNull(), Password: types.StringUnknown(), PasswordWO: types.StringNull(),
-			PasswordWOVersion: types.Int64Unknown(), HasPassword: types.BoolUnknown(), CreatedAt: types.StringUnknown(), UpdatedAt: types.StringUnknown(),
+			customerAttrs: customerAttrs{
+				ID: types.StringUnknown(), Name: types.StringValue("Bo"), Email: emailValue{StringValue: types.StringUnknown()},
+				ExternalRef: types.StringNull(), HasPassword: types.BoolUnknown(), CreatedAt: types.StringUnknown(), UpdatedAt: types.StringUnknown(),
+			},
+			Password: types.StringUnknown(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Unknown(),
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,16 +43,10 @@ type customerResource struct {
 }
 
 type customerModel struct {
-	ID                types.String `tfsdk:"id"`
-	Name              types.String `tfsdk:"name"`
-	Email             emailValue   `tfsdk:"email"`
-	ExternalRef       types.String `tfsdk:"external_ref"`
+	customerAttrs
 	Password          types.String `tfsdk:"password"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	HasPassword       types.Bool   `tfsdk:"has_password"`
-	CreatedAt         types.String `tfsdk:"created_at"`
-	UpdatedAt         types.String `tfsdk:"updated_at"`
 }
 
 const maxExternalRefLength = 2048
@@ -444,46 +437,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 // setFromAPI copies what the API knows into the model; passwords and the
 // version stay as they are, since the API never returns them.
 func (m *customerModel) setFromAPI(c moltin.Customer) {
-	m.ID = types.StringValue(c.ID)
-	m.Name = types.StringValue(c.Name)
-	m.Email = newEmailValue(c.Email)
-	m.ExternalRef = types.StringPointerValue(c.ExternalRef)
-	m.HasPassword = types.BoolValue(c.HasPassword)
-	m.CreatedAt = timeValue(c.CreatedAt)
-	m.UpdatedAt = timeValue(c.UpdatedAt)
+	m.customerAttrs = customerAttrsOf(c)
 	// Write-only values are never kept.
 	m.PasswordWO = types.StringNull()
-}
-
-func timeValue(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
-}
-
-func secretsOf(m, config *customerModel) []string {
-	var out []string
-	for _, v := range []types.String{m.Password, m.PasswordWO} {
-		if s := v.ValueString(); s != "" {
-			out = append(out, s)
-		}
-	}
-	if config != nil {
-		if s := config.PasswordWO.ValueString(); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// maskSecrets masks the values in every log line written with ctx, a second
-// line of defence behind the client, which never logs bodies.
-func maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password", "password_wo", "client_secret", "token", "access_token", "Authorization")
-	if len(secrets) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-		ctx = tflog.MaskMessageStrings(ctx, secrets...)
-	}
-	return ctx
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -39,27 +38,6 @@ type customersDataModel struct {
 	Limit       types.Int64  `tfsdk:"limit"`
 	Customers   types.List   `tfsdk:"customers"`
 }
-
-// customerListItem is one element of customers.
-type customerListItem struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	Email       types.String `tfsdk:"email"`
-	ExternalRef types.String `tfsdk:"external_ref"`
-	HasPassword types.Bool   `tfsdk:"has_password"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
-}
-
-var customerListItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id":           types.StringType,
-	"name":         types.StringType,
-	"email":        types.StringType,
-	"external_ref": types.StringType,
-	"has_password": types.BoolType,
-	"created_at":   types.StringType,
-	"updated_at":   types.StringType,
-}}
 
 // customerSortFields are the API's sort keys; a leading '-' reverses.
 var customerSortFields = []string{"created_at", "email", "id", "name", "updated_at"}
@@ -118,20 +96,18 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"customers": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching customers, in the order asked for.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":           schema.StringAttribute{MarkdownDescription: "The customer's ID.", Computed: true},
-						"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
-						"email":        schema.StringAttribute{MarkdownDescription: "The customer's email address.", Computed: true},
-						"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
-						"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
-						"created_at":   schema.StringAttribute{MarkdownDescription: descCustomerCreatedAt, Computed: true},
-						"updated_at":   schema.StringAttribute{MarkdownDescription: descCustomerUpdatedAt, Computed: true},
-					},
-				},
+				NestedObject:        customerListObject(),
 			},
 		},
 	}
+}
+
+// customerListObject is one element of customers.
+func customerListObject() schema.NestedAttributeObject {
+	return schema.NestedAttributeObject{Attributes: customerDataAttributes(
+		schema.StringAttribute{MarkdownDescription: "The customer's ID.", Computed: true},
+		schema.StringAttribute{CustomType: emailType{}, MarkdownDescription: "The customer's email address.", Computed: true},
+	)}
 }
 
 func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -176,19 +152,11 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	items := make([]customerListItem, len(list))
+	items := make([]customerAttrs, len(list))
 	for i, c := range list {
-		items[i] = customerListItem{
-			ID:          types.StringValue(c.ID),
-			Name:        types.StringValue(c.Name),
-			Email:       types.StringValue(c.Email),
-			ExternalRef: types.StringPointerValue(c.ExternalRef),
-			HasPassword: types.BoolValue(c.HasPassword),
-			CreatedAt:   timeValue(c.CreatedAt),
-			UpdatedAt:   timeValue(c.UpdatedAt),
-		}
+		items[i] = customerAttrsOf(c)
 	}
-	customers, diags := types.ListValueFrom(ctx, customerListItemType, items)
+	customers, diags := types.ListValueFrom(ctx, customerListObject().Type(), items)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

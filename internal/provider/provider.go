@@ -5,7 +5,6 @@ package provider
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -38,6 +37,13 @@ var (
 	envMaxRequestsPerSecond = []string{"EPCC_MAX_REQUESTS_PER_SECOND"}
 	envMaxRetries           = []string{"EPCC_MAX_RETRIES"}
 	envRequestTimeout       = []string{"EPCC_REQUEST_TIMEOUT"}
+)
+
+// Limits of the settings, read by their validators and by the parsers of
+// their environment variables alike.
+const (
+	minRequestsPerSecond = 0.1
+	maxRetriesAllowed    = 100
 )
 
 var (
@@ -90,12 +96,12 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"max_requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: fmt.Sprintf("The most API requests per second that this provider sends, over all operations of one run. Falls back to `EPCC_MAX_REQUESTS_PER_SECOND`; defaults to %d, the limit of a development store (production stores allow 100). The provider slows down below it for a while when the API answers 429.", moltin.DefaultMaxRequestsPerSecond),
 				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0.1)},
+				Validators:          []validator.Float64{float64validator.AtLeast(minRequestsPerSecond)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 408, a 429, a 5xx (not for creates) or a connection failure. Falls back to `EPCC_MAX_RETRIES`; defaults to %d. `0` turns retries off.", moltin.DefaultMaxRetries),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 100)},
+				Validators:          []validator.Int64{int64validator.Between(0, maxRetriesAllowed)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
@@ -164,9 +170,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	if v, ok := envSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
 		mcfg.MaxRetries = int(v)
-		if v == 0 {
-			mcfg.MaxRetries = -1
-		}
+		mcfg.RetriesOff = v == 0
 	}
 	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
 		d, err := time.ParseDuration(v)
@@ -219,8 +223,8 @@ var (
 )
 
 func sharedClient(cfg moltin.Config) (*moltin.Client, error) {
-	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%d", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
-		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RequestTimeout))
+	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%t|%d", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
+		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetriesOff, cfg.RequestTimeout))
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
 	if c, ok := clients[key]; ok {
@@ -267,16 +271,16 @@ func envSetting[T any](diags *diag.Diagnostics, name string, configured *T, env 
 
 func parseRate(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0.1 {
-		return 0, errors.New("want a number of at least 0.1")
+	if err != nil || f < minRequestsPerSecond {
+		return 0, fmt.Errorf("want a number of at least %v", minRequestsPerSecond)
 	}
 	return f, nil
 }
 
 func parseRetries(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > 100 {
-		return 0, errors.New("want a whole number from 0 to 100")
+	if err != nil || n < 0 || n > maxRetriesAllowed {
+		return 0, fmt.Errorf("want a whole number from 0 to %d", maxRetriesAllowed)
 	}
 	return n, nil
 }

@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+// What the customer resource, the customer data sources and the customer
+// token ephemeral resource share: the customer as Terraform values, the
+// descriptions of its read-only attributes, the client handed over by the
+// provider, and the masking of secrets in logs.
+
+// customerAttrs are the attributes of a customer that the API returns: the
+// whole moltin_customer data source, one element of moltin_customers, and the
+// part of moltin_customer that is not a password.
+type customerAttrs struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Email       emailValue   `tfsdk:"email"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+	HasPassword types.Bool   `tfsdk:"has_password"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+// customerAttrsOf is the one mapping of an API customer to Terraform values.
+func customerAttrsOf(c moltin.Customer) customerAttrs {
+	return customerAttrs{
+		ID:          types.StringValue(c.ID),
+		Name:        types.StringValue(c.Name),
+		Email:       newEmailValue(c.Email),
+		ExternalRef: types.StringPointerValue(c.ExternalRef),
+		HasPassword: types.BoolValue(c.HasPassword),
+		CreatedAt:   timeValue(c.CreatedAt),
+		UpdatedAt:   timeValue(c.UpdatedAt),
+	}
+}
+
+// Descriptions of the read-only customer attributes.
+const (
+	descCustomerName        = "The customer's full name."
+	descCustomerExternalRef = "The customer's reference in another system; null when not set."
+	descCustomerHasPassword = "Whether the customer has a password set. The password itself can never be read."
+	descCustomerCreatedAt   = "When the customer was created (RFC 3339)."
+	descCustomerUpdatedAt   = "When the customer was last changed (RFC 3339)."
+)
+
+// customerDataAttributes is the data sources' schema of customerAttrs: id and
+// email as each data source has them, the rest read-only.
+func customerDataAttributes(id, email schema.StringAttribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":           id,
+		"email":        email,
+		"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
+		"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
+		"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
+		"created_at":   schema.StringAttribute{MarkdownDescription: descCustomerCreatedAt, Computed: true},
+		"updated_at":   schema.StringAttribute{MarkdownDescription: descCustomerUpdatedAt, Computed: true},
+	}
+}
+
+// timeValue is an API timestamp as an RFC 3339 string; null when the API
+// gave none.
+func timeValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+}
+
+// clientFromProviderData takes the API client that the provider's Configure
+// hands to resources, data sources and ephemeral resources. It is nil while
+// the provider is not configured yet (during validation).
+func clientFromProviderData(data any, diags *diag.Diagnostics) *moltin.Client {
+	if data == nil {
+		return nil
+	}
+	client, ok := data.(*moltin.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *moltin.Client, got %T. Please report this issue to the provider developers.", data))
+		return nil
+	}
+	return client
+}
+
+// secretsOf lists the passwords in a customer's model and, when given, in
+// its configuration (where a write-only password is).
+func secretsOf(m, config *customerModel) []string {
+	var out []string
+	for _, v := range []types.String{m.Password, m.PasswordWO} {
+		if s := v.ValueString(); s != "" {
+			out = append(out, s)
+		}
+	}
+	if config != nil {
+		if s := config.PasswordWO.ValueString(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// maskSecrets masks the values in every log line written with ctx, a second
+// line of defence behind the client, which never logs bodies.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password", "password_wo", "client_secret", "token", "access_token", "Authorization")
+	if len(secrets) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	}
+	return ctx
+}
