@@ -171,6 +171,11 @@ func (e *testEnv) needEmulator(what string) *emulator.Running {
 	return e.emu
 }
 
+// emulator is the in-process emulator, for what only it offers (its admin
+// calls, faults, and the stores of other kinds of object); in live mode the
+// test skips there, saying so.
+func (e *testEnv) emulator() *emulator.Running { return e.needEmulator("in-process API") }
+
 // Requests is the emulator's request log.
 func (e *testEnv) Requests() []emulator.Request { return e.needEmulator("request log").Requests() }
 
