@@ -80,7 +80,7 @@ set +e
 (
   set -a; . "$work/live.env"; set +a
   TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp \
-    MOLTIN_ACC_RUN="$live_run" MOLTIN_CONTRACT_TABLE="$work/contract.txt" TEST_PARALLEL=4 \
+    MOLTIN_ACC_RUN="$live_run" MOLTIN_CONTRACT_TABLE="$work/contract.txt" MOLTIN_CONTRACT_BURST=1 TEST_PARALLEL=4 \
     scripts/testacc-live.sh -json >"$live_log"
 )
 live_rc=$?
