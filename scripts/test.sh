@@ -8,14 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+# The default suites run against in-process emulators, whatever the caller's
+# environment says.
+unset MOLTIN_ACC_LIVE
+
 # The machine may export TF_CLI_CONFIG_FILE naming a missing file, which makes
 # the CLI print a warning that breaks the testing library's version check.
 work=$(mktemp -d)
 emulator_pid=
 trap '[ -z "$emulator_pid" ] || kill "$emulator_pid" 2>/dev/null; rm -rf "$work"' EXIT
-# The default suites run against in-process emulators, whatever the caller's
-# environment says.
-unset MOLTIN_ACC_LIVE
 : >"$work/empty.tfrc"
 export TF_CLI_CONFIG_FILE="$work/empty.tfrc"
 export CHECKPOINT_DISABLE=1
@@ -69,6 +70,7 @@ run_suite "terraform-1.5.7" "$terraform" ./internal/provider/...
 # and scripts/testacc-live.sh (make testacc-live) treats it as a real store
 # (no in-process hooks, no request log).
 emulator_cmd=./cmd/moltin-emulator
+live_start=$SECONDS
 echo "== live mode against a separately started emulator ($emulator_cmd), OpenTofu"
 go build -o "$work/moltin-emulator" "$emulator_cmd"
 "$work/moltin-emulator" -env-file "$work/live.env" -rate-limit 100 >/dev/null 2>"$work/emulator.log" &
@@ -97,6 +99,7 @@ if [ $live_rc -ne 0 ] || [ "${swept:-x}" != 0 ]; then status=1; fi
 kill "$emulator_pid" 2>/dev/null || true
 wait "$emulator_pid" 2>/dev/null || true
 emulator_pid=
+summary+=("  live mode took $((SECONDS - live_start)) s of this run's $SECONDS s")
 
 echo "== summary"
 for line in "${summary[@]}"; do echo "$line"; done
