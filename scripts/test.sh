@@ -88,13 +88,18 @@ set +e
 live_rc=$?
 # Every test deleted what it made: a sweep of this run finds nothing.
 swept=$(set -a; . "$work/live.env"; set +a; MOLTIN_ACC_RUN="$live_run" scripts/testacc-live.sh -sweep -v 2>&1 | sed -n 's/^sweeper moltin_customer: deleted \([0-9]*\).*/\1/p')
+# Every customer the run made had an email under its prefix: checked from
+# the emulator's request log, which the tests never read.
+prefix_check=$(set -a; . "$work/live.env"; set +a; go run ./scripts/liveprefix "$EPCC_API_BASE_URL" "$live_run")
+prefix_rc=$?
 set -e
 go run ./scripts/testsummary <"$live_log" live || true
 summary+=("$(go run ./scripts/testsummary -count <"$live_log" "live mode (opentofu-1.12.6, emulator process)")")
 summary+=("$(go run ./scripts/testsummary -skips <"$live_log")")
 summary+=("  checks not made live, each logged by its test: $(grep -c 'live mode: not checked' "$live_log" || true) (they need the emulator's request log)")
 summary+=("  left behind by the live run (swept afterwards): ${swept:-unknown}")
-if [ $live_rc -ne 0 ] || [ "${swept:-x}" != 0 ]; then status=1; fi
+summary+=("  under the run's prefix: ${prefix_check//$'\n'/$'\n'  }")
+if [ $live_rc -ne 0 ] || [ "${swept:-x}" != 0 ] || [ $prefix_rc -ne 0 ]; then status=1; fi
 [ ! -s "$work/contract.txt" ] || summary+=("$(cat "$work/contract.txt")")
 kill "$emulator_pid" 2>/dev/null || true
 wait "$emulator_pid" 2>/dev/null || true
