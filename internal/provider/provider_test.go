@@ -194,7 +194,7 @@ func (e *testEnv) Stats() emulator.Stats { return e.needEmulator("request counts
 func (e *testEnv) IssuedTokens() []string { return e.needEmulator("issued tokens").IssuedTokens() }
 
 // ExpireTokens expires the emulator's access tokens.
-func (e *testEnv) ExpireTokens() { e.needEmulator("token store").ExpireTokens() }
+func (e *testEnv) ExpireTokens() { e.emulator().ExpireTokens() }
 
 // mutations returns the logged POST, PUT and DELETE requests to customers.
 func (e *testEnv) mutations() []emulator.Request {
