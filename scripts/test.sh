@@ -8,10 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+# The default suites run against in-process emulators, whatever the caller's
+# environment says.
+unset MOLTIN_ACC_LIVE
+
 # The machine may export TF_CLI_CONFIG_FILE naming a missing file, which makes
 # the CLI print a warning that breaks the testing library's version check.
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+emulator_pid=
+trap '[ -z "$emulator_pid" ] || kill "$emulator_pid" 2>/dev/null; rm -rf "$work"' EXIT
 : >"$work/empty.tfrc"
 export TF_CLI_CONFIG_FILE="$work/empty.tfrc"
 export CHECKPOINT_DISABLE=1
@@ -59,6 +64,47 @@ run_suite() {
 TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp \
   run_suite "opentofu-1.12.6" "$tofu" ./...
 run_suite "terraform-1.5.7" "$terraform" ./internal/provider/...
+
+# Live mode, proved with nothing but the three variables: the emulator
+# command runs as a process of its own, at a production store's rate limit,
+# and scripts/testacc-live.sh (make testacc-live) treats it as a real store
+# (no in-process hooks, no request log).
+emulator_cmd=./cmd/moltin-emulator
+live_start=$SECONDS
+echo "== live mode against a separately started emulator ($emulator_cmd), OpenTofu"
+go build -o "$work/moltin-emulator" "$emulator_cmd"
+"$work/moltin-emulator" -env-file "$work/live.env" -rate-limit 100 >/dev/null 2>"$work/emulator.log" &
+emulator_pid=$!
+for _ in $(seq 100); do [ -s "$work/live.env" ] && break; sleep 0.1; done
+live_log="$work/live.json"
+live_run=$(printf '%04x%04x' $((RANDOM % 65536)) $((RANDOM % 65536)))
+set +e
+(
+  set -a; . "$work/live.env"; set +a
+  TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp \
+    MOLTIN_ACC_RUN="$live_run" MOLTIN_CONTRACT_TABLE="$work/contract.txt" MOLTIN_CONTRACT_BURST=1 TEST_PARALLEL=4 \
+    scripts/testacc-live.sh -json >"$live_log"
+)
+live_rc=$?
+# Every test deleted what it made: a sweep of this run finds nothing.
+swept=$(set -a; . "$work/live.env"; set +a; MOLTIN_ACC_RUN="$live_run" scripts/testacc-live.sh -sweep -v 2>&1 | sed -n 's/^sweeper moltin_customer: deleted \([0-9]*\).*/\1/p')
+# Every customer the run made had an email under its prefix: checked from
+# the emulator's request log, which the tests never read.
+prefix_check=$(set -a; . "$work/live.env"; set +a; go run ./scripts/liveprefix "$EPCC_API_BASE_URL" "$live_run")
+prefix_rc=$?
+set -e
+go run ./scripts/testsummary <"$live_log" live || true
+summary+=("$(go run ./scripts/testsummary -count <"$live_log" "live mode (opentofu-1.12.6, emulator process)")")
+summary+=("$(go run ./scripts/testsummary -skips <"$live_log")")
+summary+=("  checks not made live, each logged by its test: $(grep -c 'live mode: not checked' "$live_log" || true) (they need the emulator's request log)")
+summary+=("  left behind by the live run (swept afterwards): ${swept:-unknown}")
+summary+=("  under the run's prefix: ${prefix_check//$'\n'/$'\n'  }")
+if [ $live_rc -ne 0 ] || [ "${swept:-x}" != 0 ] || [ $prefix_rc -ne 0 ]; then status=1; fi
+[ ! -s "$work/contract.txt" ] || summary+=("$(cat "$work/contract.txt")")
+kill "$emulator_pid" 2>/dev/null || true
+wait "$emulator_pid" 2>/dev/null || true
+emulator_pid=
+summary+=("  live mode took $((SECONDS - live_start)) s of this run's $SECONDS s")
 
 echo "== summary"
 for line in "${summary[@]}"; do echo "$line"; done

@@ -166,6 +166,7 @@ func wrapRegexp(phrases ...string) *regexp.Regexp {
 // nothing was created and the state holds nothing. Plan-time rows also check
 // that no request at all reached the API.
 func TestAccBadInput(t *testing.T) {
+	emulatorOnly(t, "puts a proxy that answers errors no store would give on demand in front of the emulator")
 	t.Parallel()
 	const okCustomer = `  name  = "Bad Input"
   email = "bad.input@example.com"`
@@ -387,6 +388,7 @@ resource "moltin_customer" "derived" {
 // error naming the remote cause, and leaves the customer and the state as
 // they were.
 func TestAccBadInput_updateRejected(t *testing.T) {
+	emulatorOnly(t, "puts a proxy that refuses an update on demand in front of the emulator")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	proxy := newBadProxy(t, env)
@@ -433,6 +435,7 @@ func TestAccBadInput_updateRejected(t *testing.T) {
 // configured rate, and a read that keeps failing is tried max_retries + 1
 // times, after which the state is as it was.
 func TestAccProviderSettings_applied(t *testing.T) {
+	emulatorOnly(t, "measures request pacing and retries through an injected failure")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	proxy := newBadProxy(t, env)

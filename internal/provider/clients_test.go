@@ -22,9 +22,10 @@ func TestAccCustomer_everyClient(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	pw := "every-client-" + randomSuffix(t)
-	base := customerConfig{Name: "Eve Client", Email: "eve@example.com", ExternalRef: strPtr("crm-eve"), Password: pw}
+	eve, eveMoved := env.email("eve"), env.email("eve.moved")
+	base := customerConfig{Name: "Eve Client", Email: eve, ExternalRef: strPtr("crm-eve"), Password: pw}
 	moved := base
-	moved.Name, moved.Email = "Eve Moved", "eve.moved@example.com"
+	moved.Name, moved.Email = "Eve Moved", eveMoved
 	noRef := moved
 	noRef.ExternalRef = nil
 	step := func(c customerConfig) string { return env.providerBlock() + c.hcl() }
@@ -44,7 +45,7 @@ func TestAccCustomer_everyClient(t *testing.T) {
 					},
 					func(s *terraform.State) error {
 						firstID = s.RootModule().Resources[customerAddr].Primary.ID
-						return env.expectPassword("eve@example.com", pw)
+						return env.expectPassword(eve, pw)
 					},
 				),
 			},
@@ -56,7 +57,7 @@ func TestAccCustomer_everyClient(t *testing.T) {
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact("eve.moved@example.com")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact(eveMoved)),
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
 				},
 				Check: func(*terraform.State) error { return env.expectOneMutation("update", "email", "name")() },
@@ -88,7 +89,7 @@ func TestAccCustomer_everyClient(t *testing.T) {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					env.expectRecreated(&firstID),
-					func(*terraform.State) error { return env.expectPassword("eve.moved@example.com", pw) },
+					func(*terraform.State) error { return env.expectPassword(eveMoved, pw) },
 				),
 			},
 			{

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
@@ -25,16 +26,18 @@ import (
 func TestAccCustomerDataSource_lookup(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	ann, err := env.CreateCustomer("Ann Lookup", "ann.lookup@example.com", "ann-Secret-pw-1", strPtr("crm-ann"))
+	annEmail, bobEmail := env.email("ann.lookup"), env.email("bob.lookup")
+	bobAsked := strings.ToUpper(bobEmail)
+	ann, err := env.CreateCustomer("Ann Lookup", annEmail, "ann-Secret-pw-1", strPtr("crm-ann"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob, err := env.CreateCustomer("Bob Lookup", "Bob.Lookup@Example.com", "", nil)
+	bob, err := env.CreateCustomer("Bob Lookup", bobEmail, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A decoy whose email contains Bob's, so that a substring match would fail.
-	if _, err := env.CreateCustomer("Not Bob", "xbob.lookup@example.com", "", nil); err != nil {
+	if _, err := env.CreateCustomer("Not Bob", env.email(strings.TrimSuffix(bobEmail, "@"+acctest.EmailDomain)), "", nil); err != nil {
 		t.Fatal(err)
 	}
 	ts := func(tm time.Time) knownvalue.Check { return knownvalue.StringExact(tm.UTC().Format(time.RFC3339Nano)) }
@@ -48,13 +51,13 @@ data "moltin_customer" "by_id" {
 }
 
 data "moltin_customer" "by_email" {
-  email = "BOB.LOOKUP@example.COM"
+  email = %q
 }
-`, ann.ID),
+`, ann.ID, bobAsked),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("id"), knownvalue.StringExact(ann.ID)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Ann Lookup")),
-				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("email"), knownvalue.StringExact("ann.lookup@example.com")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("email"), knownvalue.StringExact(annEmail)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("external_ref"), knownvalue.StringExact("crm-ann")),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("has_password"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_id", tfjsonpath.New("created_at"), ts(ann.CreatedAt)),
@@ -63,27 +66,26 @@ data "moltin_customer" "by_email" {
 				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("id"), knownvalue.StringExact(bob.ID)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("name"), knownvalue.StringExact("Bob Lookup")),
 				// Semantic equality keeps the case as configured.
-				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("email"), knownvalue.StringExact("BOB.LOOKUP@example.COM")),
+				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("email"), knownvalue.StringExact(bobAsked)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("external_ref"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("has_password"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue("data.moltin_customer.by_email", tfjsonpath.New("created_at"), ts(bob.CreatedAt)),
 			},
 			Check: func(s *terraform.State) error {
-				// The email lookup is one list request with a quoted eq filter.
-				var filters []string
-				for _, r := range env.Requests() {
-					if r.Kind == emulator.KindList {
-						filters = append(filters, r.Query)
+				if err := env.wire("the email lookup is one list request with a quoted eq filter", func() error {
+					filters := listQueries(env)
+					want := `filter=eq(email,"` + bobAsked + `")`
+					for _, q := range filters {
+						if !strings.HasPrefix(q, want) {
+							return fmt.Errorf("unexpected list request %q", q)
+						}
 					}
-				}
-				want := regexp.MustCompile(`filter=eq\(email,"BOB\.LOOKUP@example\.COM"\)`)
-				for _, q := range filters {
-					if !want.MatchString(q) {
-						return fmt.Errorf("unexpected list request %q", q)
+					if len(filters) == 0 {
+						return fmt.Errorf("no list request was sent for the email lookup")
 					}
-				}
-				if len(filters) == 0 {
-					return fmt.Errorf("no list request was sent for the email lookup")
+					return nil
+				}); err != nil {
+					return err
 				}
 				return noSecretIn(s, "ann-Secret-pw-1", env.ClientSecret)
 			},
@@ -96,7 +98,8 @@ data "moltin_customer" "by_email" {
 func TestAccCustomerDataSource_errors(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	if _, err := env.CreateCustomer("Someone", "someone@example.com", "", nil); err != nil {
+	someone, nobody := env.email("someone"), env.email("nobody")
+	if _, err := env.CreateCustomer("Someone", someone, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	cfg := func(body string) string {
@@ -106,7 +109,7 @@ func TestAccCustomerDataSource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg(`  id = "x"` + "\n" + `  email = "someone@example.com"`),
+				Config:      cfg(`  id = "x"` + "\n" + fmt.Sprintf("  email = %q", someone)),
 				ExpectError: looseRegexp(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [id,email]`),
 			},
 			{
@@ -118,8 +121,8 @@ func TestAccCustomerDataSource_errors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`is not an email address`),
 			},
 			{
-				Config:      cfg(`  email = "nobody@example.com"`),
-				ExpectError: looseRegexp(`Customer not found`, `No customer in the store has the email "nobody@example.com"`),
+				Config:      cfg(fmt.Sprintf("  email = %q", nobody)),
+				ExpectError: looseRegexp(`Customer not found`, fmt.Sprintf("No customer in the store has the email %q", nobody)),
 			},
 			{
 				Config:      cfg(`  id = "00000000-0000-4000-8000-000000000000"`),
@@ -133,6 +136,7 @@ func TestAccCustomerDataSource_errors(t *testing.T) {
 // two customers for one email (the real API keeps emails unique, so only a
 // fault could do this): the lookup must fail and name the email, not pick one.
 func TestAccCustomerDataSource_ambiguousEmail(t *testing.T) {
+	emulatorOnly(t, "runs against a stub API that answers what no store should")
 	t.Parallel()
 	customer := func(id, email string) map[string]any {
 		return map[string]any{"type": "customer", "id": id, "name": "Twin", "email": email, "password": false,

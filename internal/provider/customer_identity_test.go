@@ -51,7 +51,8 @@ func (e expectImportOf) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 func TestAccCustomer_importByEmail(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	base := customerConfig{Name: "Imported Ivy", Email: "import.ivy@example.com", ExternalRef: strPtr("crm-ivy")}
+	ivy, nobody := env.email("import.ivy"), env.email("nobody")
+	base := customerConfig{Name: "Imported Ivy", Email: ivy, ExternalRef: strPtr("crm-ivy")}
 	renamed := base
 	renamed.Name = "Imported Ivy Renamed"
 	var id string
@@ -64,7 +65,7 @@ func TestAccCustomer_importByEmail(t *testing.T) {
 				Check: func(s *terraform.State) error {
 					id = s.RootModule().Resources[customerAddr].Primary.ID
 					if _, ok := env.Customer(id); !ok {
-						return fmt.Errorf("customer %q is not in the emulator", id)
+						return fmt.Errorf("customer %q is not in the store", id)
 					}
 					return nil
 				},
@@ -80,18 +81,20 @@ func TestAccCustomer_importByEmail(t *testing.T) {
 				ResourceName:    customerAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "Import.IVY@Example.COM",
+				ImportStateId:   upperLocal(ivy),
 				Config:          env.providerBlock() + renamed.hcl(),
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectImportOf{addr: customerAddr, id: &id},
-					plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact("import.ivy@example.com")),
+					plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact(ivy)),
 					plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("external_ref"), knownvalue.StringExact("crm-ivy")),
 					checkPlanFunc(func() error {
-						want := `filter=eq(email,"Import.IVY@Example.COM")&page[limit]=2&page[offset]=0`
-						if qs := listQueries(env); !slices.Contains(qs, want) {
-							return fmt.Errorf("want the list request %q, got %q", want, qs)
-						}
-						return nil
+						return env.wire("the import is one lookup by the email as given", func() error {
+							want := `filter=eq(email,"` + upperLocal(ivy) + `")&page[limit]=2&page[offset]=0`
+							if qs := listQueries(env); !slices.Contains(qs, want) {
+								return fmt.Errorf("want the list request %q, got %q", want, qs)
+							}
+							return nil
+						})
 					}),
 				}},
 			},
@@ -99,9 +102,9 @@ func TestAccCustomer_importByEmail(t *testing.T) {
 				ResourceName:    customerAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "nobody@example.com",
+				ImportStateId:   nobody,
 				Config:          env.providerBlock() + renamed.hcl(),
-				ExpectError:     looseRegexp(`No customer has that email`, `No customer in the store has the email nobody@example.com`),
+				ExpectError:     looseRegexp(`No customer has that email`, `No customer in the store has the email `+nobody),
 			},
 		},
 	})
@@ -121,7 +124,7 @@ func (f checkPlanFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 func TestAccCustomer_identity(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	base := customerConfig{Name: "Identity Ida", Email: "ida@example.com"}
+	base := customerConfig{Name: "Identity Ida", Email: env.email("ida")}
 	renamed := base
 	renamed.Name = "Identity Ida Renamed"
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -168,16 +171,18 @@ func TestAccCustomer_identity(t *testing.T) {
 					plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("name"), knownvalue.StringExact("Identity Ida Renamed")),
 					checkPlanFunc(func() error {
 						// By identity, the id is read directly: no lookup by email.
-						if qs := listQueries(env); len(qs) != 0 {
-							return fmt.Errorf("an import by identity listed customers: %q", qs)
-						}
-						return nil
+						return env.wire("an import by identity lists no customers", func() error {
+							if qs := listQueries(env); len(qs) != 0 {
+								return fmt.Errorf("an import by identity listed customers: %q", qs)
+							}
+							return nil
+						})
 					}),
 				}},
 			},
 			{
 				// An identity naming no customer fails the import.
-				Config: env.providerBlock() + renamed.hcl() + `
+				Config: env.providerBlock() + renamed.hcl() + fmt.Sprintf(`
 import {
   to       = moltin_customer.other
   identity = { id = "00000000-0000-4000-8000-000000000000" }
@@ -185,9 +190,9 @@ import {
 
 resource "moltin_customer" "other" {
   name  = "Nobody"
-  email = "nobody@example.com"
+  email = %q
 }
-`,
+`, env.email("nobody")),
 				ExpectError: looseRegexp(`Cannot import non-existent remote object`),
 			},
 		},

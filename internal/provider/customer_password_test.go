@@ -35,21 +35,23 @@ var skipWithWriteOnly = versionCheckFunc(func(_ context.Context, req tfversion.C
 // expectNoMutation checks that since the last reset the emulator saw no
 // POST, PUT or DELETE.
 func (e *testEnv) expectNoMutation() error {
-	if muts := e.mutations(); len(muts) != 0 {
-		return fmt.Errorf("want no mutating request, got %d: %s", len(muts), describe(muts))
-	}
-	return nil
+	return e.wire("no mutating request", func() error {
+		if muts := e.mutations(); len(muts) != 0 {
+			return fmt.Errorf("want no mutating request, got %d: %s", len(muts), describe(muts))
+		}
+		return nil
+	})
 }
 
-// expectPassword checks that the emulator accepts want for email and refuses
+// expectPassword checks that the store accepts want for email and refuses
 // every password in old.
 func (e *testEnv) expectPassword(email, want string, old ...string) error {
 	if !e.CheckPassword(email, want) {
-		return fmt.Errorf("the emulator does not accept the configured password for %s", email)
+		return fmt.Errorf("the store does not accept the configured password for %s", email)
 	}
 	for _, o := range old {
 		if o != want && e.CheckPassword(email, o) {
-			return fmt.Errorf("the emulator still accepts a previous password for %s", email)
+			return fmt.Errorf("the store still accepts a previous password for %s", email)
 		}
 	}
 	return nil
@@ -61,7 +63,7 @@ func (e *testEnv) expectPassword(email, want string, old ...string) error {
 func TestAccCustomerPassword_legacy(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	const email = "legacy@example.com"
+	email := env.email("legacy")
 	pw1 := "legacy-first-" + randomSuffix(t)
 	pw2 := "legacy-second-" + randomSuffix(t)
 	cfg := customerConfig{Name: "Lee Gacy", Email: email, Password: pw1}
@@ -136,7 +138,7 @@ func TestAccCustomerPassword_legacy(t *testing.T) {
 func TestAccCustomerPassword_writeOnlyNeedsSupport(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	cfg := customerConfig{Name: "Old Client", Email: "old.client@example.com", PasswordWO: "wo-" + randomSuffix(t), Version: 1}
+	cfg := customerConfig{Name: "Old Client", Email: env.email("old.client"), PasswordWO: "wo-" + randomSuffix(t), Version: 1}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -149,8 +151,8 @@ func TestAccCustomerPassword_writeOnlyNeedsSupport(t *testing.T) {
 			},
 		},
 	})
-	if muts := env.mutations(); len(muts) != 0 {
-		t.Errorf("a rejected configuration reached the API: %s", describe(muts))
+	if err := env.expectNoMutation(); err != nil {
+		t.Errorf("a rejected configuration reached the API: %v", err)
 	}
 }
 
@@ -162,7 +164,7 @@ func TestAccCustomerPassword_writeOnlyNeedsSupport(t *testing.T) {
 func TestAccCustomerPassword_migration(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	const email = "migrate@example.com"
+	email := env.email("migrate")
 	pw1 := "migrate-first-" + randomSuffix(t)
 	pw2 := "migrate-second-" + randomSuffix(t)
 	step := func(c customerConfig) string { return env.providerBlock() + c.hcl() }
@@ -220,10 +222,12 @@ func TestAccCustomerPassword_migration(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						if len(env.mutations()) == 0 {
-							return nil
-						}
-						return env.expectOneMutation("update", "password")()
+						return env.wire("at most one update, holding only the password", func() error {
+							if len(env.mutations()) == 0 {
+								return nil
+							}
+							return env.oneMutation("update", []string{"password"})
+						})
 					},
 					func(*terraform.State) error { return env.expectPassword(email, pw1) },
 				),

@@ -90,18 +90,27 @@ func TestAccCustomerTokenEphemeral(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	const password = "tina-Secret-pw-5c2e"
-	tina, err := env.CreateCustomer("Tina Token", "tina@example.com", password, nil)
+	tinaEmail := env.email("tina")
+	tina, err := env.CreateCustomer("Tina Token", tinaEmail, password, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := env.CreateCustomer("Other", "other@example.com", "other-Secret-pw-0d9a", nil)
+	other, err := env.CreateCustomer("Other", env.email("other"), "other-Secret-pw-0d9a", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The client secret is left out of the plan check: the test's provider
 	// block sets it as a literal, which the plan's copy of the configuration
 	// keeps (real configurations take it from the environment).
-	planSecrets := func() []string { return append(env.IssuedTokens(), password) }
+	// A live store's tokens are not known to the test: the plan and state
+	// are then searched for the password and the client secret only.
+	issued := func() []string {
+		if env.live() {
+			return nil
+		}
+		return env.IssuedTokens()
+	}
+	planSecrets := func() []string { return append(issued(), password) }
 	stateSecrets := func() []string { return append(planSecrets(), env.ClientSecret) }
 	// The password comes in through an ephemeral variable, as it should in
 	// real use: a literal would be kept in the plan's copy of the
@@ -141,12 +150,12 @@ resource "echo" "test" {}
 			// The wrong password comes first: the destroy after the last step
 			// opens the ephemeral resource again with that step's configuration.
 			{
-				Config:          hcl("tina@example.com"),
+				Config:          hcl(tinaEmail),
 				ConfigVariables: config.Variables{"password": config.StringVariable("wrong-Password-9f1b")},
-				ExpectError:     looseRegexp(`Customer login failed`, `The API refused the email tina@example.com with the password given`),
+				ExpectError:     looseRegexp(`Customer login failed`, `The API refused the email `+tinaEmail+` with the password given`),
 			},
 			{
-				Config:          hcl("Tina@Example.com"),
+				Config:          hcl(upperLocal(tinaEmail)),
 				ConfigVariables: config.Variables{"password": config.StringVariable(password)},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					noSecretInPlan(planSecrets),
@@ -166,32 +175,39 @@ resource "echo" "test" {}
 					if d := time.Until(exp); d < 23*time.Hour || d > 25*time.Hour {
 						return fmt.Errorf("expires_at %s is %s away, want about 24h", exp, d)
 					}
-					var token string
-					for _, tok := range env.IssuedTokens() {
-						sum := sha256.Sum256([]byte(tok))
-						if hex.EncodeToString(sum[:]) == attrs["data.token_sha256"] {
-							token = tok
-						}
-					}
-					if token == "" {
-						return fmt.Errorf("the token yielded is none that the emulator issued")
-					}
-					if st, err := getAsCustomer(env, tina.ID, token); err != nil || st != http.StatusOK {
-						return fmt.Errorf("reading the customer with the token: status %d, %v", st, err)
-					}
-					// The emulator's check is real: no token, or the token of
-					// another customer, is refused.
-					if st, err := getAsCustomer(env, tina.ID, ""); err != nil || st != http.StatusForbidden {
-						return fmt.Errorf("reading the customer without a token: status %d (want 403), %v", st, err)
-					}
-					if st, err := getAsCustomer(env, other.ID, token); err != nil || st != http.StatusForbidden {
-						return fmt.Errorf("reading another customer with the token: status %d (want 403), %v", st, err)
-					}
-					return nil
+					return env.wire("the token yielded is one the emulator issued, and opens this customer and no other", func() error { return tokenOpensOnly(env, attrs["data.token_sha256"], tina.ID, other.ID) })
 				},
 			},
 		},
 	})
+}
+
+// tokenOpensOnly checks that the customer token the emulator issued with
+// the SHA-256 given reads the customer it was issued for, and that no
+// token, or this token for another customer, is refused.
+func tokenOpensOnly(env *testEnv, sha, ownID, otherID string) error {
+	var token string
+	for _, tok := range env.IssuedTokens() {
+		sum := sha256.Sum256([]byte(tok))
+		if hex.EncodeToString(sum[:]) == sha {
+			token = tok
+		}
+	}
+	if token == "" {
+		return fmt.Errorf("the token yielded is none that the emulator issued")
+	}
+	if st, err := getAsCustomer(env, ownID, token); err != nil || st != http.StatusOK {
+		return fmt.Errorf("reading the customer with the token: status %d, %v", st, err)
+	}
+	// The emulator's check is real: no token, or the token of
+	// another customer, is refused.
+	if st, err := getAsCustomer(env, ownID, ""); err != nil || st != http.StatusForbidden {
+		return fmt.Errorf("reading the customer without a token: status %d (want 403), %v", st, err)
+	}
+	if st, err := getAsCustomer(env, otherID, token); err != nil || st != http.StatusForbidden {
+		return fmt.Errorf("reading another customer with the token: status %d (want 403), %v", st, err)
+	}
+	return nil
 }
 
 // TestCustomerTokenOpen_redactsPassword runs Open against a stub API whose

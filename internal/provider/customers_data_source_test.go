@@ -72,13 +72,17 @@ func TestAccCustomersDataSource_filters(t *testing.T) {
 		}
 		return c.ID
 	}
-	qa := mk("Smith, John (QA)", "john.qa@example.com", strPtr("crm-7"))
+	// Names and external refs begin with the test's tag, so that on a
+	// shared store the filters see this test's customers only.
+	ref7, ref8 := env.tag+"-crm-7", env.tag+"-crm-8"
+	qaEmail := env.email("john.qa")
+	qa := mk(env.name("Smith, John (QA)"), qaEmail, &ref7)
 	// Decoys: what the name would match if the comma or the parentheses
 	// split or ended the filter term.
-	smith := mk("Smith", "smith@example.com", nil)
-	john := mk("John (QA)", "john@example.com", strPtr("crm-7"))
-	jr := mk("Smith, John (QA) Jr", "jr@example.com", nil)
-	mk("Ann Other", "ann.other@example.com", strPtr("crm-8"))
+	smith := mk(env.name("Smith"), env.email("smith"), nil)
+	john := mk(env.name("John (QA)"), env.email("john"), &ref7)
+	jr := mk(env.name("Smith, John (QA) Jr"), env.email("jr"), nil)
+	mk(env.name("Ann Other"), env.email("ann.other"), &ref8)
 
 	const (
 		exact = "data.moltin_customers.exact"
@@ -88,35 +92,36 @@ func TestAccCustomersDataSource_filters(t *testing.T) {
 		both  = "data.moltin_customers.both"
 		none  = "data.moltin_customers.none"
 	)
-	config := env.providerBlock() + `
+	qaAsked := upperLocal(qaEmail)
+	config := env.providerBlock() + fmt.Sprintf(`
 data "moltin_customers" "exact" {
-  name = "Smith, John (QA)"
+  name = %[1]q
 }
 
 data "moltin_customers" "like" {
-  name_like = "smith*"
+  name_like = %[2]q
   sort      = "name"
 }
 
 data "moltin_customers" "email" {
-  email = "JOHN.QA@example.com"
+  email = %[3]q
 }
 
 data "moltin_customers" "ref" {
-  external_ref = "crm-7"
+  external_ref = %[4]q
   sort         = "-email"
 }
 
 data "moltin_customers" "both" {
   name_like    = "*(qa)*"
-  external_ref = "crm-7"
+  external_ref = %[4]q
   sort         = "email"
 }
 
 data "moltin_customers" "none" {
-  name = "Smith, John"
+  name = %[5]q
 }
-`
+`, env.name("Smith, John (QA)"), env.name("smith*"), qaAsked, ref7, env.name("Smith, John"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -127,9 +132,9 @@ data "moltin_customers" "none" {
 					statecheck.ExpectKnownValue(exact, tfjsonpath.New("customers"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"id":           knownvalue.StringExact(qa),
-							"name":         knownvalue.StringExact("Smith, John (QA)"),
-							"email":        knownvalue.StringExact("john.qa@example.com"),
-							"external_ref": knownvalue.StringExact("crm-7"),
+							"name":         knownvalue.StringExact(env.name("Smith, John (QA)")),
+							"email":        knownvalue.StringExact(qaEmail),
+							"external_ref": knownvalue.StringExact(ref7),
 							"has_password": knownvalue.Bool(false),
 							"created_at":   knownvalue.NotNull(),
 							"updated_at":   knownvalue.NotNull(),
@@ -145,18 +150,20 @@ data "moltin_customers" "none" {
 					func(*terraform.State) error {
 						// The filter goes out quoted, exactly as the API's filter
 						// language wants it.
-						qs := listQueries(env)
-						for _, want := range []string{
-							`filter=eq(name,"Smith, John (QA)")&page[limit]=100&page[offset]=0`,
-							`filter=like(name,"smith*")&page[limit]=100&page[offset]=0&sort=name`,
-							`filter=eq(email,"JOHN.QA@example.com")&page[limit]=100&page[offset]=0`,
-							`filter=like(name,"*(qa)*"):eq(external_ref,"crm-7")&page[limit]=100&page[offset]=0&sort=email`,
-						} {
-							if !slices.Contains(qs, want) {
-								return fmt.Errorf("no list request %q among %q", want, qs)
+						return env.wire("each filter goes out quoted", func() error {
+							qs := listQueries(env)
+							for _, want := range []string{
+								`filter=eq(name,"` + env.name("Smith, John (QA)") + `")&page[limit]=100&page[offset]=0`,
+								`filter=like(name,"` + env.name("smith*") + `")&page[limit]=100&page[offset]=0&sort=name`,
+								`filter=eq(email,"` + qaAsked + `")&page[limit]=100&page[offset]=0`,
+								`filter=like(name,"*(qa)*"):eq(external_ref,"` + ref7 + `")&page[limit]=100&page[offset]=0&sort=email`,
+							} {
+								if !slices.Contains(qs, want) {
+									return fmt.Errorf("no list request %q among %q", want, qs)
+								}
 							}
-						}
-						return nil
+							return nil
+						})
 					},
 				),
 			},
@@ -189,11 +196,18 @@ func TestAccCustomersDataSource_validation(t *testing.T) {
 			{
 				// Nothing was sent for any of the invalid configurations.
 				PreConfig: func() {
-					if qs := listQueries(env); len(qs) != 0 {
-						t.Errorf("invalid configurations sent list requests: %q", qs)
+					if err := env.wire("invalid configurations send nothing", func() error {
+						if qs := listQueries(env); len(qs) != 0 {
+							return fmt.Errorf("invalid configurations sent list requests: %q", qs)
+						}
+						return nil
+					}); err != nil {
+						t.Error(err)
 					}
 				},
-				Config: cfg(""),
+				// A filter that matches nothing of this test's: a store
+				// shared with others is never empty.
+				Config: cfg(fmt.Sprintf("  name = %q", env.name("nobody"))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.moltin_customers.test", tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
 				},
@@ -215,8 +229,8 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 	type made struct{ id, name, email string }
 	var pagers []made
 	for _, i := range rng.Perm(n) {
-		name := fmt.Sprintf("Pager %03d", i)
-		email := fmt.Sprintf("pager-%03d@example.com", (i*7919)%n)
+		name := env.name(fmt.Sprintf("Pager %03d", i))
+		email := env.email(fmt.Sprintf("pager-%03d", (i*7919)%n))
 		c, err := env.CreateCustomer(name, email, "", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -224,7 +238,7 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 		pagers = append(pagers, made{c.ID, name, email})
 	}
 	for _, name := range []string{"Not A Pager", "Other"} {
-		if _, err := env.CreateCustomer(name, strings.ReplaceAll(strings.ToLower(name), " ", ".")+"@example.com", "", nil); err != nil {
+		if _, err := env.CreateCustomer(env.name(name), env.email(strings.ReplaceAll(strings.ToLower(name), " ", ".")), "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -245,16 +259,17 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 
 	// One read of each data source (at plan time; the apply uses the saved
 	// plan) has happened when the step's checks run: exactly these requests.
+	pagerLike := env.name("pager*")
 	wantAll := []string{
-		`filter=like(name,"pager*")&page[limit]=100&page[offset]=0&sort=-name`,
-		`filter=like(name,"pager*")&page[limit]=100&page[offset]=100&sort=-name`,
-		`filter=like(name,"pager*")&page[limit]=100&page[offset]=200&sort=-name`,
+		`filter=like(name,"` + pagerLike + `")&page[limit]=100&page[offset]=0&sort=-name`,
+		`filter=like(name,"` + pagerLike + `")&page[limit]=100&page[offset]=100&sort=-name`,
+		`filter=like(name,"` + pagerLike + `")&page[limit]=100&page[offset]=200&sort=-name`,
 	}
 	wantTop := []string{
-		`filter=like(name,"pager*")&page[limit]=100&page[offset]=0&sort=email`,
-		`filter=like(name,"pager*")&page[limit]=50&page[offset]=100&sort=email`,
+		`filter=like(name,"` + pagerLike + `")&page[limit]=100&page[offset]=0&sort=email`,
+		`filter=like(name,"` + pagerLike + `")&page[limit]=50&page[offset]=100&sort=email`,
 	}
-	checkRequests := func(*terraform.State) error {
+	checkListRequests := func() error {
 		var all, top []string
 		for _, q := range listQueries(env) {
 			v, err := url.ParseQuery(strings.ReplaceAll(q, "+", "%2B"))
@@ -286,18 +301,18 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: env.ResetRequests,
-			Config: env.providerBlock() + `
+			Config: env.providerBlock() + fmt.Sprintf(`
 data "moltin_customers" "all" {
-  name_like = "pager*"
+  name_like = %[1]q
   sort      = "-name"
 }
 
 data "moltin_customers" "top" {
-  name_like = "pager*"
+  name_like = %[1]q
   sort      = "email"
   limit     = 150
 }
-`,
+`, pagerLike),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.moltin_customers.all", tfjsonpath.New("customers"), knownvalue.ListSizeExact(n)),
 				statecheck.ExpectKnownValue("data.moltin_customers.top", tfjsonpath.New("customers"), knownvalue.ListSizeExact(150)),
@@ -305,7 +320,9 @@ data "moltin_customers" "top" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				func(s *terraform.State) error { return expectIDs(s, "data.moltin_customers.all", byNameDesc...) },
 				func(s *terraform.State) error { return expectIDs(s, "data.moltin_customers.top", byEmailTop...) },
-				checkRequests,
+				func(*terraform.State) error {
+					return env.wire("exactly the list requests each read needs", checkListRequests)
+				},
 			),
 		}},
 	})

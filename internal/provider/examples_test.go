@@ -44,6 +44,7 @@ const examplesDir = "../../examples"
 // get a provider block prepended. Terraform blocks are dropped, since the
 // testing library serves the provider under an address of its own.
 func TestAccExamples(t *testing.T) {
+	emulatorOnly(t, "applies the examples as written, whose emails are fixed and not under the run's prefix")
 	examples := loadExamples(t)
 	if len(examples) == 0 {
 		t.Fatalf("no example configurations found under %s", examplesDir)

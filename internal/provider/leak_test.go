@@ -23,6 +23,7 @@ import (
 // TF_LOG=TRACE, including an API error of each class and a saved plan, then
 // searches everything the run left behind for every secret it handled.
 func TestAccLeak_cli(t *testing.T) {
+	emulatorOnly(t, "injects failures into an emulator of its own to reach every error path")
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("the leak test drives a real CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (./scripts/test.sh does)")
 	}

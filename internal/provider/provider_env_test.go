@@ -18,6 +18,7 @@ import (
 // TestAccProvider_envFallback configures the provider from the environment
 // only: the EPCC_ names win over the older MOLTIN_ ones, which still work.
 func TestAccProvider_envFallback(t *testing.T) {
+	emulatorOnly(t, "reads the User-Agent of every request from the emulator's log")
 	env := newTestEnv(t, emulator.Config{})
 	t.Setenv("EPCC_CLIENT_ID", env.ClientID)
 	t.Setenv("MOLTIN_CLIENT_ID", "a-wrong-client-id")
@@ -51,6 +52,7 @@ func TestAccProvider_envFallback(t *testing.T) {
 // TestAccProvider_missingCredentials names the attribute and the environment
 // variables to set, for each missing credential.
 func TestAccProvider_missingCredentials(t *testing.T) {
+	emulatorOnly(t, "counts the requests sent in the emulator's log (none may be)")
 	for _, name := range []string{"EPCC_CLIENT_ID", "MOLTIN_CLIENT_ID", "EPCC_CLIENT_SECRET", "MOLTIN_CLIENT_SECRET"} {
 		t.Setenv(name, "")
 	}

@@ -30,6 +30,7 @@ var soakFaults = emulator.Faults{Rate429: 0.10, RetryAfterShare: 0.5, Rate5xx: 0
 // must succeed, and after each the emulator must hold exactly the customers
 // in the state: no duplicate from a resent create, none left behind.
 func TestAccSoak(t *testing.T) {
+	emulatorOnly(t, "injects 429s, 5xx, dropped responses and short-lived tokens")
 	t.Parallel()
 	faults := soakFaults
 	// Logged, so that a failure's fault draws can be replayed (as far as the

@@ -1,6 +1,7 @@
 // Command testsummary reads `go test -json` events on stdin and prints the
 // failures with their output, one line per test result, and counts.
-// With -count it prints only "<suite>: N passed, N failed, N skipped".
+// With -count it prints only "<suite>: N passed, N failed, N skipped"; with
+// -skips only the skipped tests, grouped by the reason each gave.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 )
 
@@ -22,6 +24,7 @@ type event struct {
 
 func main() {
 	countOnly := flag.Bool("count", false, "print only the counts line")
+	skipsOnly := flag.Bool("skips", false, "print only the skipped tests, grouped by reason")
 	flag.Parse()
 	suite := flag.Arg(0)
 
@@ -29,6 +32,8 @@ func main() {
 	var passed, failed, skipped int
 	var results []string
 	var buildFailures []string
+	skipsByReason := map[string][]string{}
+	var reasons []string
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -68,6 +73,11 @@ func main() {
 					reason = lastLine(b.String())
 				}
 				results = append(results, fmt.Sprintf("--- SKIP: %s [%s] %s", e.Test, short(e.Package), reason))
+				why := sourcePos.ReplaceAllString(reason, "")
+				if skipsByReason[why] == nil {
+					reasons = append(reasons, why)
+				}
+				skipsByReason[why] = append(skipsByReason[why], e.Test)
 			case "fail":
 				failed++
 				results = append(results, fmt.Sprintf("--- FAIL: %s (%.1fs) [%s]", e.Test, e.Elapsed, short(e.Package)))
@@ -80,6 +90,12 @@ func main() {
 	if len(buildFailures) > 0 {
 		failed++
 	}
+	if *skipsOnly {
+		for _, r := range reasons {
+			fmt.Printf("  skipped %d: %s (%s)\n", len(skipsByReason[r]), r, strings.Join(skipsByReason[r], ", "))
+		}
+		return
+	}
 	if *countOnly {
 		fmt.Printf("%s: %d passed, %d failed, %d skipped\n", suite, passed, failed, skipped)
 		return
@@ -91,6 +107,9 @@ func main() {
 		fmt.Println(l)
 	}
 }
+
+// sourcePos is the "file_test.go:12: " that t.Skip puts before a reason.
+var sourcePos = regexp.MustCompile(`^\S+\.go:\d+: `)
 
 func short(pkg string) string {
 	return strings.TrimPrefix(pkg, "github.com/moltin-community/terraform-provider-moltin/")
