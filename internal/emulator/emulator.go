@@ -65,6 +65,9 @@ type Config struct {
 	ClientID, ClientSecret string        // required credentials for client_credentials (defaults: DefaultClientID/DefaultClientSecret)
 	TokenLifetime          time.Duration // default 1h; expires_in/expires reflect it
 	Faults                 Faults
+	// AddressRequired adds fields that addresses must have beyond
+	// DefaultAddressRequired, as a store that insists on county would.
+	AddressRequired []string
 }
 
 // Faults describes the failures injected into API requests. Admin routes are
@@ -221,6 +224,8 @@ type Server struct {
 	byEmail        map[string]string // lower-cased email -> id
 	accessTokens   map[string]accessToken
 	customerTokens map[string]customerToken
+	// addressRequired: see Config.AddressRequired.
+	addressRequired []string
 }
 
 type accessToken struct {
@@ -236,13 +241,14 @@ type customerToken struct {
 // New returns a Server configured by cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		clientID:       cfg.ClientID,
-		clientSecret:   cfg.ClientSecret,
-		tokenLifetime:  cfg.TokenLifetime,
-		customers:      map[string]*customer{},
-		byEmail:        map[string]string{},
-		accessTokens:   map[string]accessToken{},
-		customerTokens: map[string]customerToken{},
+		clientID:        cfg.ClientID,
+		clientSecret:    cfg.ClientSecret,
+		tokenLifetime:   cfg.TokenLifetime,
+		customers:       map[string]*customer{},
+		byEmail:         map[string]string{},
+		accessTokens:    map[string]accessToken{},
+		customerTokens:  map[string]customerToken{},
+		addressRequired: append([]string(nil), cfg.AddressRequired...),
 	}
 	if s.clientID == "" {
 		s.clientID = DefaultClientID
@@ -529,6 +535,8 @@ func classify(method, path string) string {
 		}
 	case path == "/v2/customers/tokens" && method == http.MethodPost:
 		return KindCustomerToken
+	case isAddressPath(path):
+		return classifyAddress(method, path)
 	case strings.HasPrefix(path, "/v2/customers/") && !strings.Contains(strings.TrimPrefix(path, "/v2/customers/"), "/"):
 		switch method {
 		case http.MethodGet:
