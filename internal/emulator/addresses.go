@@ -39,6 +39,9 @@ type Address struct {
 }
 
 type address struct {
+	// seq orders a customer's addresses by creation, even within one
+	// millisecond.
+	seq                  int64
 	id                   string
 	fields               map[string]string
 	createdAt, updatedAt time.Time
@@ -261,7 +264,7 @@ func (s *Server) handleAddressDelete(customerID, id string) *response {
 	return emptyResponse(http.StatusNoContent)
 }
 
-// Addresses returns a customer's addresses, oldest first; ok is false when
+// Addresses returns a customer's addresses in the order they were created; ok is false when
 // the customer does not exist.
 func (s *Server) Addresses(customerID string) ([]Address, bool) {
 	s.mu.Lock()
@@ -270,16 +273,15 @@ func (s *Server) Addresses(customerID string) ([]Address, bool) {
 	if !ok {
 		return nil, false
 	}
-	out := make([]Address, 0, len(c.addresses))
+	list := make([]*address, 0, len(c.addresses))
 	for _, a := range c.addresses {
-		out = append(out, a.snapshot(customerID))
+		list = append(list, a)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.Before(out[j].CreatedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	out := make([]Address, len(list))
+	for i, a := range list {
+		out[i] = a.snapshot(customerID)
+	}
 	return out, true
 }
 
@@ -308,7 +310,8 @@ func (s *Server) CreateAddress(customerID string, fields map[string]string) (Add
 		return Address{}, ErrNotFound
 	}
 	now := nowMillis()
-	a := &address{id: newUUID(), fields: map[string]string{}, createdAt: now, updatedAt: now}
+	s.addressSeq++
+	a := &address{seq: s.addressSeq, id: newUUID(), fields: map[string]string{}, createdAt: now, updatedAt: now}
 	for k, v := range fields {
 		a.fields[k] = v
 	}

@@ -226,6 +226,7 @@ type Server struct {
 	customerTokens map[string]customerToken
 	// addressRequired: see Config.AddressRequired.
 	addressRequired []string
+	addressSeq      int64
 }
 
 type accessToken struct {

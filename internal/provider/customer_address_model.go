@@ -117,10 +117,12 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
-// timestamp is an API time as an RFC 3339 value; null when the API gave none.
+// timestamp is an API time as an RFC 3339 value; null when the API gave
+// none. Formatted here, since NewRFC3339TimeValue drops the fraction of a
+// second (the API gives milliseconds).
 func timestamp(t time.Time) timetypes.RFC3339 {
 	if t.IsZero() {
 		return timetypes.NewRFC3339Null()
 	}
-	return timetypes.NewRFC3339TimeValue(t.UTC())
+	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))
 }

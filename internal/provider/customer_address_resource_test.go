@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -463,7 +464,7 @@ func TestAccCustomerAddresses_dataSource(t *testing.T) {
 	for k, v := range home.Fields {
 		all[k] = knownvalue.StringExact(v)
 	}
-	all["created_at"] = knownvalue.StringExact(home.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"))
+	all["created_at"] = knownvalue.StringExact(home.CreatedAt.UTC().Format(time.RFC3339Nano))
 	all["updated_at"] = knownvalue.NotNull()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -559,7 +560,11 @@ resource "moltin_customer_address" "work" {
 			{
 				PreConfig: env.ResetRequests,
 				Config:    two("Bradford"),
-				Check:     expect("change one address field", map[string]int{emulator.KindAddressUpdate: 1}),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expect("change one address field", map[string]int{emulator.KindAddressUpdate: 1}),
+					// What follows is the testing library's refresh and the destroy.
+					func(*terraform.State) error { env.ResetRequests(); return nil },
+				),
 			},
 		},
 	})
