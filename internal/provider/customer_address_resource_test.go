@@ -303,6 +303,12 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 			// what the API holds, the country in its case included.
 			Config: shopperHCL(env, with(cleared, "country", "IE")),
 		},
+		resource.TestStep{
+			ResourceName:  addressRes,
+			ImportState:   true,
+			ImportStateId: "only-one-id",
+			ExpectError:   wrapRegexp(`Invalid import id`, `"only-one-id" is not of the form <customer_id>/<address_id>`),
+		},
 	)
 
 	resource.Test(t, resource.TestCase{
