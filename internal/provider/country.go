@@ -3,76 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
-
-// countryType is a country code whose values are equal when they differ
-// only in case: `gb` in the configuration is sent to the API as `GB`, and
-// the `GB` that the API answers is not a change.
-type countryType struct {
-	basetypes.StringType
-}
-
-var (
-	_ basetypes.StringTypable                    = countryType{}
-	_ basetypes.StringValuableWithSemanticEquals = countryValue{}
-)
-
-func (t countryType) Equal(o attr.Type) bool {
-	other, ok := o.(countryType)
-	return ok && t.StringType.Equal(other.StringType)
-}
-
-func (countryType) String() string { return "countryType" }
-
-func (countryType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return countryValue{StringValue: in}, nil
-}
-
-func (t countryType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
-	}
-	return countryValue{StringValue: s}, nil
-}
-
-func (countryType) ValueType(context.Context) attr.Value { return countryValue{} }
-
-type countryValue struct {
-	basetypes.StringValue
-}
-
-func newCountryValue(s string) countryValue {
-	return countryValue{StringValue: basetypes.NewStringValue(s)}
-}
-
-func (v countryValue) Equal(o attr.Value) bool {
-	other, ok := o.(countryValue)
-	return ok && v.StringValue.Equal(other.StringValue)
-}
-
-func (countryValue) Type(context.Context) attr.Type { return countryType{} }
-
-func (v countryValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	n, ok := newValuable.(countryValue)
-	if !ok {
-		return false, nil
-	}
-	return strings.EqualFold(v.ValueString(), n.ValueString()), nil
-}
 
 // countryValidator accepts the ISO 3166-1 alpha-2 codes that are officially
 // assigned, in either case, by the region data of golang.org/x/text (CLDR):
