@@ -117,12 +117,9 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
-// timestamp is an API time as an RFC 3339 value; null when the API gave
-// none. Formatted here, since NewRFC3339TimeValue drops the fraction of a
-// second (the API gives milliseconds).
+// timestamp is an API time as an RFC 3339 value, formatted by timeValue (the
+// timetypes constructor would drop the milliseconds); null when the API gave
+// none.
 func timestamp(t time.Time) timetypes.RFC3339 {
-	if t.IsZero() {
-		return timetypes.NewRFC3339Null()
-	}
-	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))
+	return timetypes.RFC3339{StringValue: timeValue(t)}
 }
