@@ -24,7 +24,7 @@ var addressFieldNames = []string{
 }
 
 // DefaultAddressRequired are the fields every source agrees a store requires;
-// Config.AddressRequired adds others (the sources disagree on county, city
+// SetAddressRequired adds others (the sources disagree on county, city
 // and region).
 var DefaultAddressRequired = []string{"first_name", "last_name", "line_1", "postcode", "country"}
 
@@ -76,7 +76,9 @@ func addressJSON(host string, a Address) map[string]any {
 }
 
 // SetAddressRequired replaces the extra fields that the store insists on in
-// an address, beyond DefaultAddressRequired (such as "county" or "region").
+// an address, beyond DefaultAddressRequired (such as "county" or "region"):
+// the sources disagree on what a store requires. (A setter rather than a
+// Config field keeps Config comparable.)
 func (s *Server) SetAddressRequired(fields ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

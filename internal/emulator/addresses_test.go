@@ -82,7 +82,8 @@ func TestAddressCRUD(t *testing.T) {
 }
 
 func TestAddressValidation(t *testing.T) {
-	h := newHarness(t, Config{AddressRequired: []string{"county"}})
+	h := newHarness(t, Config{})
+	h.srv.SetAddressRequired("county")
 	h.login()
 	cust := h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})
 	base := "/v2/customers/" + cust["id"].(string) + "/addresses"

@@ -65,9 +65,6 @@ type Config struct {
 	ClientID, ClientSecret string        // required credentials for client_credentials (defaults: DefaultClientID/DefaultClientSecret)
 	TokenLifetime          time.Duration // default 1h; expires_in/expires reflect it
 	Faults                 Faults
-	// AddressRequired adds fields that addresses must have beyond
-	// DefaultAddressRequired, as a store that insists on county would.
-	AddressRequired []string
 }
 
 // Faults describes the failures injected into API requests. Admin routes are
@@ -224,7 +221,7 @@ type Server struct {
 	byEmail        map[string]string // lower-cased email -> id
 	accessTokens   map[string]accessToken
 	customerTokens map[string]customerToken
-	// addressRequired: see Config.AddressRequired.
+	// addressRequired: see SetAddressRequired.
 	addressRequired []string
 	addressSeq      int64
 }
@@ -242,14 +239,13 @@ type customerToken struct {
 // New returns a Server configured by cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		clientID:        cfg.ClientID,
-		clientSecret:    cfg.ClientSecret,
-		tokenLifetime:   cfg.TokenLifetime,
-		customers:       map[string]*customer{},
-		byEmail:         map[string]string{},
-		accessTokens:    map[string]accessToken{},
-		customerTokens:  map[string]customerToken{},
-		addressRequired: append([]string(nil), cfg.AddressRequired...),
+		clientID:       cfg.ClientID,
+		clientSecret:   cfg.ClientSecret,
+		tokenLifetime:  cfg.TokenLifetime,
+		customers:      map[string]*customer{},
+		byEmail:        map[string]string{},
+		accessTokens:   map[string]accessToken{},
+		customerTokens: map[string]customerToken{},
 	}
 	if s.clientID == "" {
 		s.clientID = DefaultClientID

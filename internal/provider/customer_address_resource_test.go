@@ -116,7 +116,7 @@ func (e *testEnv) expectOnePut(want map[string]string) func(*terraform.State) er
 // storedAddress is the address as the emulator holds it.
 func (e *testEnv) storedAddress(s *terraform.State) (emulator.Address, error) {
 	rs := s.RootModule().Resources[addressRes].Primary
-	a, ok := e.Address(rs.Attributes["customer_id"], rs.ID)
+	a, ok := e.emulator().Address(rs.Attributes["customer_id"], rs.ID)
 	if !ok {
 		return a, fmt.Errorf("address %s is not in the emulator", rs.ID)
 	}
@@ -132,6 +132,7 @@ func (e *testEnv) checkNothingLeft(s *terraform.State) error {
 // PUT each; an optional one cleared (sent null); drift; the address and then
 // its customer deleted outside Terraform; imports; destroy.
 func TestAccCustomerAddress_lifecycle(t *testing.T) {
+	emulatorOnly(t, "checks each PUT body in the request log and makes drift through the emulator's store")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	var customerID, addressID string
@@ -227,7 +228,7 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 			// Drift: changed outside Terraform, put back by one PUT.
 			PreConfig: func() {
 				env.ResetRequests()
-				if err := env.UpdateAddress(customerID, addressID, func(f map[string]string) {
+				if err := env.emulator().UpdateAddress(customerID, addressID, func(f map[string]string) {
 					f["city"] = "Changed Outside"
 					f["instructions"] = "Added outside"
 				}); err != nil {
@@ -246,7 +247,7 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 			// Deleted outside: planned for re-creation, one POST.
 			PreConfig: func() {
 				env.ResetRequests()
-				if !env.DeleteAddress(customerID, addressID) {
+				if !env.emulator().DeleteAddress(customerID, addressID) {
 					t.Fatal("address to delete not found")
 				}
 			},
@@ -278,7 +279,7 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 					return fmt.Errorf("the customer was not re-created")
 				}
 				customerID, addressID = newCustomer, s.RootModule().Resources[addressRes].Primary.ID
-				if list, _ := env.Addresses(customerID); len(list) != 1 || list[0].ID != addressID {
+				if list, _ := env.emulator().Addresses(customerID); len(list) != 1 || list[0].ID != addressID {
 					return fmt.Errorf("addresses of the new customer: %v", list)
 				}
 				return nil
@@ -332,6 +333,7 @@ func (compareEqual) CompareValues(values ...any) error {
 // import block's identity imports the address. Needs a client with resource
 // identity (Terraform 1.12+, OpenTofu 1.12.6).
 func TestAccCustomerAddress_identity(t *testing.T) {
+	emulatorOnly(t, "seeds and counts through the emulator's store")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	attrs := with(fullAddress, "country", "GB")
@@ -376,11 +378,12 @@ func TestAccCustomerAddress_identity(t *testing.T) {
 // TestAccCustomerAddress_badInput: a clear error on the attribute's line, and
 // nothing created.
 func TestAccCustomerAddress_badInput(t *testing.T) {
+	emulatorOnly(t, "configures a store that insists on county, and looks for half-created addresses in the emulator's store")
 	t.Parallel()
 	noCounty := with(fullAddress, "county", "")
 	for _, row := range []struct {
 		name   string
-		cfg    emulator.Config
+		county bool // the store insists on county
 		hcl    func(env *testEnv) string
 		expect *regexp.Regexp
 	}{
@@ -414,14 +417,17 @@ func TestAccCustomerAddress_badInput(t *testing.T) {
 		},
 		{
 			name:   "store insisting on county",
-			cfg:    emulator.Config{AddressRequired: []string{"county"}},
+			county: true,
 			hcl:    func(env *testEnv) string { return shopperHCL(env, noCounty) },
 			expect: wrapRegexp(`Could not create the address`, `with moltin_customer_address.home`, `county is required (at /data/county)`),
 		},
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, row.cfg)
+			env := newTestEnv(t, emulator.Config{})
+			if row.county {
+				env.emulator().SetAddressRequired("county")
+			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
@@ -430,7 +436,7 @@ func TestAccCustomerAddress_badInput(t *testing.T) {
 				}},
 				CheckDestroy: func(*terraform.State) error {
 					for _, c := range env.Customers() {
-						if list, _ := env.Addresses(c.ID); len(list) != 0 {
+						if list, _ := env.emulator().Addresses(c.ID); len(list) != 0 {
 							return fmt.Errorf("an address was created: %v", list)
 						}
 					}
@@ -438,7 +444,7 @@ func TestAccCustomerAddress_badInput(t *testing.T) {
 				},
 			})
 			for _, c := range env.Customers() {
-				if list, _ := env.Addresses(c.ID); len(list) != 0 {
+				if list, _ := env.emulator().Addresses(c.ID); len(list) != 0 {
 					t.Errorf("an address was created: %v", list)
 				}
 			}
@@ -449,18 +455,19 @@ func TestAccCustomerAddress_badInput(t *testing.T) {
 // TestAccCustomerAddresses_dataSource lists a customer's addresses with every
 // field, and fails on an unknown customer on the customer_id line.
 func TestAccCustomerAddresses_dataSource(t *testing.T) {
+	emulatorOnly(t, "seeds addresses through the emulator's store")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	c, err := env.CreateCustomer("Ann Lee", "ann@example.com", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	home, _ := env.CreateAddress(c.ID, map[string]string{
+	home, _ := env.emulator().CreateAddress(c.ID, map[string]string{
 		"name": "Home", "first_name": "Ann", "last_name": "Lee", "company_name": "Lee & Co", "phone_number": "+44 113 496 0000",
 		"line_1": "1 High Street", "line_2": "Flat 2", "city": "Leeds", "county": "West Yorkshire", "region": "England",
 		"postcode": "LS1 1AA", "country": "GB", "instructions": "Ring twice",
 	})
-	work, _ := env.CreateAddress(c.ID, map[string]string{"name": "Work", "first_name": "Ann", "last_name": "Lee", "line_1": "2 Low Road", "postcode": "M1 1AA", "country": "GB"})
+	work, _ := env.emulator().CreateAddress(c.ID, map[string]string{"name": "Work", "first_name": "Ann", "last_name": "Lee", "line_1": "2 Low Road", "postcode": "M1 1AA", "country": "GB"})
 	empty, _ := env.CreateCustomer("No Address", "none@example.com", "", nil)
 	ds := "data.moltin_customer_addresses.test"
 	cfg := func(id string) string {
@@ -506,6 +513,7 @@ func TestAccCustomerAddresses_dataSource(t *testing.T) {
 // (run with -v to see them; the reads include the testing library's own
 // plans and refreshes around each step).
 func TestAccCustomerAddress_requests(t *testing.T) {
+	emulatorOnly(t, "counts requests in the emulator's log")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	two := func(city string) string {

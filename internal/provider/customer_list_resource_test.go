@@ -552,7 +552,7 @@ func TestCustomerListResource_APIError(t *testing.T) {
 		t.Fatalf("listed %d customers before the fault, want 1", len(got))
 	}
 	env.ResetRequests()
-	env.SetFaults(emulator.Faults{Rate5xx: 1, Seed: 1})
+	env.emulator().SetFaults(emulator.Faults{Rate5xx: 1, Seed: 1})
 
 	results := s.list(t, s.filterConfig(t, map[string]string{"name_like": "Sam (*"}), true, 100)
 	if len(results) != 1 {
