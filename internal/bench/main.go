@@ -237,6 +237,7 @@ type version struct {
 	renamed   bool // every name gets a suffix: the "change one attribute" step
 	password  int  // password_wo_version, and the password it sends
 	clientRPS bool // raise the client limiter out of the way
+	addresses bool // one moltin_customer_address per customer
 }
 
 type step struct {
@@ -259,6 +260,7 @@ func steps(o options) []step {
 	v1 := version{password: 1, clientRPS: true}
 	v2 := version{renamed: true, password: 1, clientRPS: true}
 	v3 := version{renamed: true, password: 2, clientRPS: true}
+	withAddresses := version{password: 1, clientRPS: true, addresses: true}
 	return []step{
 		{name: "create", args: apply, cfg: v1, check: expectCustomers(n, false, true),
 			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
@@ -270,6 +272,12 @@ func steps(o options) []step {
 			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindUpdate: n}},
 		{name: "destroy", args: destroy, cfg: v3, check: expectCustomers(0, false, false),
 			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindDelete: n}},
+		// A shopper with a saved address: one POST per customer and one per
+		// address, the address's waiting for its customer's id.
+		{name: "create with one address each", args: apply, cfg: withAddresses, check: expectAddresses(n),
+			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n, emulator.KindAddressCreate: n}},
+		{name: "destroy with addresses", args: destroy, cfg: withAddresses, check: expectCustomers(0, false, false),
+			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressGet: n, emulator.KindDelete: n, emulator.KindAddressDelete: n}},
 		{name: fmt.Sprintf("create, server limit %g/s", o.rateLimit), args: apply, cfg: version{password: 1}, limited: true, check: expectCustomers(n, false, true),
 			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
 	}
@@ -360,7 +368,8 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 
 	// The floor sends no request: it waits the emulator's latency instead,
 	// and its provider block's URL is never used.
-	if b.floor != nil && !s.limited {
+	// The floor provider serves moltin_customer alone.
+	if b.floor != nil && !s.limited && !s.cfg.addresses {
 		if err := b.floor.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
 			return r, err
 		}
@@ -429,6 +438,22 @@ func expectCustomers(n int, renamed, hasPassword bool) func(*emulator.Server) er
 	}
 }
 
+// expectAddresses checks n customers with one address each, as configured.
+func expectAddresses(n int) func(*emulator.Server) error {
+	return func(emu *emulator.Server) error {
+		if err := expectCustomers(n, false, true)(emu); err != nil {
+			return err
+		}
+		for _, c := range emu.Customers() {
+			list, _ := emu.Addresses(c.ID)
+			if len(list) != 1 || list[0].Fields["line_1"] != c.Name {
+				return fmt.Errorf("customer %s has addresses %v, want one on %q", c.ID, list, c.Name)
+			}
+		}
+		return nil
+	}
+}
+
 func expectPasswordsRotated(n int) func(*emulator.Server) error {
 	return func(emu *emulator.Server) error {
 		if err := expectCustomers(n, true, true)(emu); err != nil {
@@ -471,6 +496,20 @@ resource "moltin_customer" "c" {
   password_wo_version = %d
 }
 `, n, suffix, password(v.password), v.password)
+	if v.addresses {
+		fmt.Fprintf(&sb, `
+resource "moltin_customer_address" "a" {
+  count       = %d
+  customer_id = moltin_customer.c[count.index].id
+  name        = "Home"
+  first_name  = "Bench"
+  last_name   = "Customer ${count.index}"
+  line_1      = moltin_customer.c[count.index].name
+  postcode    = "LS1 1AA"
+  country     = "GB"
+}
+`, n)
+	}
 	return sb.String()
 }
 
@@ -481,7 +520,7 @@ func baselineConfig(n int, v version) string {
 	if v.renamed {
 		suffix = renamedSuffix
 	}
-	return fmt.Sprintf(`
+	out := fmt.Sprintf(`
 resource "terraform_data" "c" {
   count = %d
   input = {
@@ -491,6 +530,20 @@ resource "terraform_data" "c" {
   }
 }
 `, n, suffix, v.password)
+	if v.addresses {
+		out += fmt.Sprintf(`
+resource "terraform_data" "a" {
+  count = %d
+  input = {
+    customer_id = terraform_data.c[count.index].id
+    line_1      = terraform_data.c[count.index].input.name
+    postcode    = "LS1 1AA"
+    country     = "GB"
+  }
+}
+`, n)
+	}
+	return out
 }
 
 // medianRows picks, for each step, the run whose wall − baseline is the

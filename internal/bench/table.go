@@ -20,6 +20,9 @@ var kinds = []struct{ title, kind string }{
 	{"PUT", emulator.KindUpdate},
 	{"DELETE", emulator.KindDelete},
 	{"list", emulator.KindList},
+	{"address POST", emulator.KindAddressCreate},
+	{"address GET", emulator.KindAddressGet},
+	{"address DELETE", emulator.KindAddressDelete},
 }
 
 func printTables(w io.Writer, o options, rs []result) {

@@ -57,6 +57,12 @@ func (s *Server) route(c *call) *response {
 		return s.handleCustomerToken(c)
 	case strings.HasPrefix(path, "/v2/customers/"):
 		id := strings.TrimPrefix(path, "/v2/customers/")
+		if customerID, rest, ok := splitAddressPath(path); ok {
+			if errResp := s.authorizeCustomer(r, grant, customerID); errResp != nil {
+				return errResp
+			}
+			return s.routeAddresses(c, customerID, rest)
+		}
 		if strings.Contains(id, "/") {
 			return notFound("no route for " + path)
 		}

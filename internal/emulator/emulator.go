@@ -221,6 +221,9 @@ type Server struct {
 	byEmail        map[string]string // lower-cased email -> id
 	accessTokens   map[string]accessToken
 	customerTokens map[string]customerToken
+	// addressRequired: see SetAddressRequired.
+	addressRequired []string
+	addressSeq      int64
 }
 
 type accessToken struct {
@@ -529,6 +532,8 @@ func classify(method, path string) string {
 		}
 	case path == "/v2/customers/tokens" && method == http.MethodPost:
 		return KindCustomerToken
+	case isAddressPath(path):
+		return classifyAddress(method, path)
 	case strings.HasPrefix(path, "/v2/customers/") && !strings.Contains(strings.TrimPrefix(path, "/v2/customers/"), "/"):
 		switch method {
 		case http.MethodGet:

@@ -40,6 +40,8 @@ type customer struct {
 	salt                 []byte
 	passwordHash         []byte // sha256(salt || password); nil when no password is set
 	createdAt, updatedAt time.Time
+	// addresses go with their customer: deleting it deletes them.
+	addresses map[string]*address
 }
 
 func (c *customer) snapshot() Customer {
@@ -80,12 +82,15 @@ func hashPassword(salt []byte, password string) []byte {
 
 // touch bumps UpdatedAt, strictly later than before so that a change is
 // always observable even within the same millisecond.
-func (c *customer) touch() {
+func (c *customer) touch() { c.updatedAt = nextUpdate(c.updatedAt) }
+
+// nextUpdate is now, or just after prev should now not be later.
+func nextUpdate(prev time.Time) time.Time {
 	now := nowMillis()
-	if !now.After(c.updatedAt) {
-		now = c.updatedAt.Add(time.Millisecond)
+	if !now.After(prev) {
+		now = prev.Add(time.Millisecond)
 	}
-	c.updatedAt = now
+	return now
 }
 
 // nowMillis is the current UTC time at the millisecond precision the API

@@ -26,21 +26,35 @@ type Customer struct {
 
 // wireCustomer is the legacy JSON:API shape, attributes directly under data.
 type wireCustomer struct {
-	Type        string  `json:"type"`
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Email       string  `json:"email"`
-	Password    any     `json:"password"`
-	ExternalRef *string `json:"external_ref"`
-	Meta        struct {
-		Timestamps struct {
-			CreatedAt string `json:"created_at"`
-			UpdatedAt string `json:"updated_at"`
-		} `json:"timestamps"`
-		// One documentation table puts the timestamps straight under meta.
+	Type        string   `json:"type"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Email       string   `json:"email"`
+	Password    any      `json:"password"`
+	ExternalRef *string  `json:"external_ref"`
+	Meta        wireMeta `json:"meta"`
+}
+
+// wireMeta holds an object's timestamps, under meta.timestamps as the
+// samples show, or straight under meta as one documentation table says.
+type wireMeta struct {
+	Timestamps struct {
 		CreatedAt string `json:"created_at"`
 		UpdatedAt string `json:"updated_at"`
-	} `json:"meta"`
+	} `json:"timestamps"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// times parses the timestamps of the object what (such as "customer <id>").
+func (m *wireMeta) times(what string) (created, updated time.Time, err error) {
+	if created, err = parseTime("created_at", firstNonEmpty(m.Timestamps.CreatedAt, m.CreatedAt)); err != nil {
+		return created, updated, fmt.Errorf("%s: %w", what, err)
+	}
+	if updated, err = parseTime("updated_at", firstNonEmpty(m.Timestamps.UpdatedAt, m.UpdatedAt)); err != nil {
+		return created, updated, fmt.Errorf("%s: %w", what, err)
+	}
+	return created, updated, nil
 }
 
 func (w *wireCustomer) customer() (Customer, error) {
@@ -55,13 +69,8 @@ func (w *wireCustomer) customer() (Customer, error) {
 		c.HasPassword = p == "true"
 	}
 	var err error
-	if c.CreatedAt, err = parseTime("created_at", firstNonEmpty(w.Meta.Timestamps.CreatedAt, w.Meta.CreatedAt)); err != nil {
-		return c, fmt.Errorf("customer %s: %w", clip(c.ID, maxErrorText), err)
-	}
-	if c.UpdatedAt, err = parseTime("updated_at", firstNonEmpty(w.Meta.Timestamps.UpdatedAt, w.Meta.UpdatedAt)); err != nil {
-		return c, fmt.Errorf("customer %s: %w", clip(c.ID, maxErrorText), err)
-	}
-	return c, nil
+	c.CreatedAt, c.UpdatedAt, err = w.Meta.times("customer " + clip(c.ID, maxErrorText))
+	return c, err
 }
 
 func firstNonEmpty(a, b string) string {
@@ -192,17 +201,60 @@ func (e *ErrCustomerMismatch) Error() string {
 // A success whose answer cannot be read is looked up the same way, but never
 // sent again: the API said it created the customer.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
+	return createOnce(ctx, c, createFlow[Customer]{
+		what: "customer",
+		path: "/v2/customers",
+		body: in,
+		decode: func(raw []byte) (Customer, error) {
+			var doc customerDoc
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				return Customer{}, err
+			}
+			return doc.Data.customer()
+		},
+		find: func(ctx context.Context) (Customer, bool, error) {
+			return c.FindCustomerByEmail(ctx, in.Email)
+		},
+		reject: func(existing Customer, cause error) error {
+			if matchesCreate(existing, in) {
+				return nil
+			}
+			return &ErrCustomerMismatch{Existing: existing, Cause: cause}
+		},
+		logID: func(cu Customer) map[string]any { return map[string]any{"customer_id": cu.ID} },
+	})
+}
+
+// createFlow describes a create that must never make two of a thing: the
+// POST, how to read its answer, and how to find what it may have created.
+type createFlow[T any] struct {
+	what, path string
+	body       any
+	decode     func(raw []byte) (T, error)
+	// find looks for what an earlier attempt may have created.
+	find func(ctx context.Context) (T, bool, error)
+	// reject, when set, says why a found one is not the one asked for (so
+	// it is neither adopted nor created again), or nil to adopt it.
+	reject func(found T, cause error) error
+	logID  func(T) map[string]any
+}
+
+// createOnce sends flow's POST. One whose outcome is unknown is looked up
+// with flow.find before it is sent again; found, the thing is adopted. A
+// success whose answer cannot be read is looked up but never sent again.
+func createOnce[T any](ctx context.Context, c *Client, flow createFlow[T]) (T, error) {
+	var zero T
 	ctx, cancel := context.WithTimeout(ctx, c.maxElapsed)
 	defer cancel()
 	for attempt := 0; ; attempt++ {
-		var doc customerDoc
-		err := c.do(ctx, http.MethodPost, "/v2/customers", nil, in, &doc)
+		var raw json.RawMessage
+		err := c.do(ctx, http.MethodPost, flow.path, nil, flow.body, &raw)
 		if err == nil {
-			created, convErr := doc.Data.customer()
+			created, convErr := flow.decode(raw)
 			if convErr == nil {
 				return created, nil
 			}
-			err = &ResponseDecodeError{Method: http.MethodPost, Path: "/v2/customers", StatusCode: http.StatusCreated, Cause: convErr.Error()}
+			err = &ResponseDecodeError{Method: http.MethodPost, Path: flow.path, StatusCode: http.StatusCreated, Cause: clip(convErr.Error(), maxErrorText)}
 		}
 		var unknown *OutcomeUnknownError
 		var unreadable *ResponseDecodeError
@@ -212,30 +264,32 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 			cause = unknown.Err
 		case errors.As(err, &unreadable):
 		default:
-			return Customer{}, err
+			return zero, err
 		}
-		c.log.Warn(ctx, "Moltin customer create had an unknown outcome; looking the customer up by email",
+		c.log.Warn(ctx, "Moltin "+flow.what+" create had an unknown outcome; looking it up before sending it again",
 			map[string]any{"attempt": attempt + 1, "error": cause.Error()})
-		existing, found, lookupErr := c.FindCustomerByEmail(ctx, in.Email)
+		existing, found, lookupErr := flow.find(ctx)
 		if lookupErr != nil {
-			return Customer{}, fmt.Errorf("%w; looking the customer up afterwards also failed: %v", err, lookupErr)
+			return zero, fmt.Errorf("%w; looking the %s up afterwards also failed: %v", err, flow.what, lookupErr)
+		}
+		if found && flow.reject != nil {
+			if rejected := flow.reject(existing, cause); rejected != nil {
+				return zero, rejected
+			}
 		}
 		if found {
-			if matchesCreate(existing, in) {
-				c.log.Warn(ctx, "Moltin customer create had taken effect; adopting the created customer", map[string]any{"customer_id": existing.ID})
-				return existing, nil
-			}
-			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: cause}
+			c.log.Warn(ctx, "Moltin "+flow.what+" create had taken effect; adopting the created "+flow.what, flow.logID(existing))
+			return existing, nil
 		}
 		// Even out of retries, the lookup above ran: a create that took
 		// effect on the last attempt is adopted, not left behind.
 		if unreadable != nil || attempt >= c.retry.RetryMax {
-			return Customer{}, err
+			return zero, err
 		}
 		wait := backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil)
 		select {
 		case <-ctx.Done():
-			return Customer{}, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
+			return zero, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
 		case <-time.After(wait):
 		}
 	}

@@ -79,6 +79,7 @@ type example struct {
 	ephemeralTokens  bool
 	readsData        bool
 	managesCustomers bool
+	managesAddresses bool
 	// forEach examples run with the CLI directly (see runWithCLI).
 	forEach bool
 }
@@ -163,6 +164,9 @@ func parseExample(t *testing.T, name string, src []byte) *example {
 		case "resource":
 			if len(labels) > 0 && labels[0] == "moltin_customer" {
 				ex.managesCustomers = true
+			}
+			if len(labels) > 0 && labels[0] == "moltin_customer_address" {
+				ex.managesAddresses = true
 			}
 			if b.Body().GetAttribute("for_each") != nil {
 				ex.forEach = true
@@ -452,8 +456,11 @@ func (ex *example) checkRequests(env *testEnv) error {
 	if ex.ephemeralTokens && ok[emulator.KindCustomerToken] == 0 {
 		return fmt.Errorf("the example opens moltin_customer_token but no customer token was issued")
 	}
-	if ex.readsData && ok[emulator.KindGet]+ok[emulator.KindList] == 0 {
-		return fmt.Errorf("the example reads data sources but no customer was read or listed")
+	if ex.readsData && ok[emulator.KindGet]+ok[emulator.KindList]+ok[emulator.KindAddressList] == 0 {
+		return fmt.Errorf("the example reads data sources but no customer or address was read or listed")
+	}
+	if ex.managesAddresses && ok[emulator.KindAddressCreate] == 0 {
+		return fmt.Errorf("the example declares moltin_customer_address resources but no address was created")
 	}
 	return nil
 }

@@ -211,6 +211,10 @@ func leakConfig(baseURL, clientID string, writeOnly bool, customers ...leakCusto
 			continue
 		}
 		fmt.Fprintf(&b, "data \"moltin_customer\" \"%[1]s\" {\n  email = moltin_customer.%[1]s.email\n}\n", c.resource)
+		// A saved address and the list of them: the address calls under
+		// TRACE logs as well.
+		fmt.Fprintf(&b, "resource \"moltin_customer_address\" \"%[1]s\" {\n  customer_id = moltin_customer.%[1]s.id\n  first_name  = \"Leak\"\n  last_name   = \"Tester\"\n  line_1      = \"1 Leak Lane\"\n  postcode    = \"LS1 1AA\"\n  country     = \"gb\"\n}\n", c.resource)
+		fmt.Fprintf(&b, "data \"moltin_customer_addresses\" \"%[1]s\" {\n  customer_id = moltin_customer_address.%[1]s.customer_id\n}\n", c.resource)
 		if writeOnly {
 			// A customer token: a secret the provider receives, not sends.
 			fmt.Fprintf(&b, "ephemeral \"moltin_customer_token\" \"%[1]s\" {\n  email    = moltin_customer.%[1]s.email\n  password = var.%[1]s_password\n}\n", c.resource)

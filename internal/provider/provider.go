@@ -201,6 +201,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
+		NewCustomerAddressResource,
 	}
 }
 
@@ -208,6 +209,7 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewCustomerDataSource,
 		NewCustomersDataSource,
+		NewCustomerAddressesDataSource,
 	}
 }
 

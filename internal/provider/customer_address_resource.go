@@ -1,0 +1,301 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+var (
+	_ resource.Resource                = &customerAddressResource{}
+	_ resource.ResourceWithConfigure   = &customerAddressResource{}
+	_ resource.ResourceWithImportState = &customerAddressResource{}
+	_ resource.ResourceWithModifyPlan  = &customerAddressResource{}
+	_ resource.ResourceWithIdentity    = &customerAddressResource{}
+)
+
+// NewCustomerAddressResource is the moltin_customer_address resource.
+func NewCustomerAddressResource() resource.Resource {
+	return &customerAddressResource{}
+}
+
+type customerAddressResource struct {
+	client *moltin.Client
+}
+
+type customerAddressModel struct {
+	ID         types.String `tfsdk:"id"`
+	CustomerID types.String `tfsdk:"customer_id"`
+	AddressAttributes
+	CreatedAt timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt timetypes.RFC3339 `tfsdk:"updated_at"`
+}
+
+type customerAddressIdentity struct {
+	CustomerID types.String `tfsdk:"customer_id"`
+	ID         types.String `tfsdk:"id"`
+}
+
+const (
+	descAddressID        = "The address's ID, assigned by the API."
+	descAddressCreatedAt = "When the address was created (RFC 3339)."
+	descAddressUpdatedAt = "When the address was last changed (RFC 3339)."
+)
+
+func (r *customerAddressResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer_address"
+}
+
+func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: descAddressID,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"customer_id": schema.StringAttribute{
+			MarkdownDescription: "The ID of the customer the address belongs to. Changing it replaces the address.",
+			Required:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"created_at": schema.StringAttribute{
+			CustomType:          timetypes.RFC3339Type{},
+			MarkdownDescription: descAddressCreatedAt,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"updated_at": schema.StringAttribute{
+			CustomType:          timetypes.RFC3339Type{},
+			MarkdownDescription: descAddressUpdatedAt,
+			Computed:            true,
+		},
+	}
+	for _, a := range addressAttributes {
+		s := schema.StringAttribute{
+			MarkdownDescription: a.description,
+			Required:            a.required,
+			Optional:            !a.required,
+			// An empty string is what the API answers for an unset field:
+			// leave the attribute out instead.
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+		if a.name == "country" {
+			s.CustomType = countryType{}
+			s.Validators = []validator.String{countryValidator{}}
+		}
+		attrs[a.name] = s
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A saved address of a customer, such as the shipping address that a storefront's checkout test picks. " +
+			"Deleted with its customer: should the customer be deleted outside Terraform, the address is planned for re-creation with it.",
+		Attributes: attrs,
+	}
+}
+
+func (r *customerAddressResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"customer_id": identityschema.StringAttribute{Description: "The ID of the customer the address belongs to.", RequiredForImport: true},
+			"id":          identityschema.StringAttribute{Description: "The address's ID.", RequiredForImport: true},
+		},
+	}
+}
+
+func (r *customerAddressResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan keeps updated_at as it is when a planned change needs no
+// request: only the country's case differs (after an import, say).
+func (r *customerAddressResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan, state customerAddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.hasUnknown() || !plan.CustomerID.Equal(state.CustomerID) {
+		return
+	}
+	if plan.toAPI().Equal(state.toAPI()) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), state.UpdatedAt)...)
+	}
+}
+
+func (r *customerAddressResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan customerAddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	customerID := plan.CustomerID.ValueString()
+	a, err := r.client.CreateAddress(ctx, customerID, plan.toAPI())
+	if err != nil {
+		if moltin.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
+				fmt.Sprintf("No customer in the store has the id %q, so the address cannot be saved for it. Check customer_id "+
+					"(such as moltin_customer.<name>.id). The API said: %s", customerID, r.client.Redact(err.Error())))
+			return
+		}
+		r.addError(&resp.Diagnostics, "Could not create the address", err)
+		return
+	}
+	tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+	// The managed fields stay as planned (a country in lower case included);
+	// the API's answer gives the rest.
+	plan.ID = types.StringValue(a.ID)
+	plan.CreatedAt, plan.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+}
+
+// addError adds err as a diagnostic, on the attribute that the API's error
+// points at (`source.pointer` such as /data/county) where there is one, so
+// that the CLI shows the configuration line to fix.
+func (r *customerAddressResource) addError(diags *diag.Diagnostics, summary string, err error) {
+	msg := r.client.Redact(err.Error())
+	if p, ok := addressErrorPath(err); ok {
+		diags.AddAttributeError(p, summary, msg)
+		return
+	}
+	diags.AddError(summary, msg)
+}
+
+func addressErrorPath(err error) (path.Path, bool) {
+	var apiErr *moltin.APIError
+	if !errors.As(err, &apiErr) {
+		return path.Empty(), false
+	}
+	for _, o := range apiErr.Errors {
+		if o.Source == nil {
+			continue
+		}
+		field := strings.TrimPrefix(o.Source.Pointer, "/data/")
+		for _, a := range addressAttributes {
+			if a.name == field {
+				return path.Root(field), true
+			}
+		}
+	}
+	return path.Empty(), false
+}
+
+func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerAddressModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	customerID, id := state.CustomerID.ValueString(), state.ID.ValueString()
+	a, err := r.client.GetAddress(ctx, customerID, id)
+	if moltin.IsNotFound(err) {
+		tflog.Warn(ctx, "Moltin customer address (or its customer) no longer exists; removing it from the state",
+			map[string]any{"customer_id": customerID, "address_id": id})
+		// Clients without identities (Terraform before 1.12) want one all
+		// the same from a Read that removes the resource.
+		resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the address", r.client.Redact(err.Error()))
+		return
+	}
+	state.ID = types.StringValue(a.ID)
+	state.fromAPI(a.AddressFields)
+	state.CreatedAt, state.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+}
+
+func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state customerAddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	plan.ID, plan.CreatedAt, plan.UpdatedAt = state.ID, state.CreatedAt, state.UpdatedAt
+	in := plan.toAPI()
+	if !in.Equal(state.toAPI()) {
+		a, err := r.client.UpdateAddress(ctx, state.CustomerID.ValueString(), state.ID.ValueString(), in)
+		if err != nil {
+			summary := "Could not update the address"
+			if moltin.IsNotFound(err) {
+				summary = "The address (or its customer) no longer exists"
+			}
+			r.addError(&resp.Diagnostics, summary, err)
+			return
+		}
+		plan.UpdatedAt = timestamp(a.UpdatedAt)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, state.CustomerID.ValueString(), state.ID.ValueString())...)
+}
+
+func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerAddressModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	if err := r.client.DeleteAddress(ctx, state.CustomerID.ValueString(), state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Could not delete the address", r.client.Redact(err.Error()))
+	}
+}
+
+// ImportState takes "<customer_id>/<address_id>", or an import block's
+// identity (customer_id and id).
+func (r *customerAddressResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var customerID, id string
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var ident customerAddressIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		customerID, id = ident.CustomerID.ValueString(), ident.ID.ValueString()
+	} else {
+		var ok bool
+		customerID, id, ok = strings.Cut(strings.TrimSpace(req.ID), "/")
+		if !ok || customerID == "" || id == "" || strings.Contains(id, "/") {
+			resp.Diagnostics.AddError("Invalid import id",
+				fmt.Sprintf("%q is not of the form <customer_id>/<address_id>, such as 5f1c…/a3b9…: import an address by its customer's ID and its own, joined by a slash.", req.ID))
+			return
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
+}
+
+// setIdentity records customer_id and id, which never change, as the
+// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
+func setAddressIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, customerID, id string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, customerAddressIdentity{CustomerID: types.StringValue(customerID), ID: types.StringValue(id)})
+}
