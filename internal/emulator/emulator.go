@@ -416,9 +416,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := s.currentFaults()
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
+		// A change that has reached the API is carried out whether or not
+		// its client is still there to read the answer, as by the real
+		// API: a client that gives up on a POST, PUT or DELETE after
+		// sending it leaves the change made. A read is dropped at once.
+		var gone <-chan struct{}
+		if !isMutating(r.Method) {
+			gone = r.Context().Done()
+		}
 		select {
 		case <-t.C:
-		case <-r.Context().Done():
+		case <-gone:
 			t.Stop()
 			s.finish(entry, 0, "")
 			return
