@@ -191,15 +191,22 @@ func (e *ErrCustomerMismatch) Error() string {
 // one this POST created); one found with others is an *ErrCustomerMismatch.
 // A success whose answer cannot be read is looked up the same way, but never
 // sent again: the API said it created the customer.
+//
+// When ctx is cancelled (Terraform's stop) a POST already sent is still
+// awaited, and the lookup after an unknown outcome still runs, bounded by the
+// request timeout; but nothing is sent again, so that a stopped run leaves no
+// customer behind that the state does not know.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.maxElapsed)
 	defer cancel()
+	localCreates.claim(c.base.String(), in.Email)
 	for attempt := 0; ; attempt++ {
 		var doc customerDoc
 		err := c.do(ctx, http.MethodPost, "/v2/customers", nil, in, &doc)
 		if err == nil {
 			created, convErr := doc.Data.customer()
 			if convErr == nil {
+				localCreates.created(c.base.String(), created.ID)
 				return created, nil
 			}
 			err = &ResponseDecodeError{Method: http.MethodPost, Path: "/v2/customers", StatusCode: http.StatusCreated, Cause: convErr.Error()}
@@ -216,13 +223,16 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 		}
 		c.log.Warn(ctx, "Moltin customer create had an unknown outcome; looking the customer up by email",
 			map[string]any{"attempt": attempt + 1, "error": cause.Error()})
-		existing, found, lookupErr := c.FindCustomerByEmail(ctx, in.Email)
+		lookupCtx, endLookup := c.outcomeContext(ctx)
+		existing, found, lookupErr := c.FindCustomerByEmail(lookupCtx, in.Email)
+		endLookup()
 		if lookupErr != nil {
 			return Customer{}, fmt.Errorf("%w; looking the customer up afterwards also failed: %v", err, lookupErr)
 		}
 		if found {
 			if matchesCreate(existing, in) {
 				c.log.Warn(ctx, "Moltin customer create had taken effect; adopting the created customer", map[string]any{"customer_id": existing.ID})
+				localCreates.created(c.base.String(), existing.ID)
 				return existing, nil
 			}
 			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: cause}
@@ -232,12 +242,33 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 		if unreadable != nil || attempt >= c.retry.RetryMax {
 			return Customer{}, err
 		}
+		// No customer has the email: the create did not take effect. After
+		// a stop it is not sent again.
 		wait := backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil)
-		select {
-		case <-ctx.Done():
-			return Customer{}, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
-		case <-time.After(wait):
+		if ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+			}
 		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return Customer{}, fmt.Errorf("%w; no customer has the email, so it did not take effect, and it was not sent again: %w", err, ErrInterrupted)
+		}
+		if ctx.Err() != nil {
+			return Customer{}, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
+		}
+	}
+}
+
+// outcomeContext is for learning the outcome of a create already sent: the
+// end of ctx (a stop, or its deadline) does not cancel it, but leaves it the
+// request timeout at most from then on.
+func (c *Client) outcomeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopAfterFunc := context.AfterFunc(ctx, func() { time.AfterFunc(c.requestTimeout, cancel) })
+	return octx, func() {
+		stopAfterFunc()
+		cancel()
 	}
 }
 

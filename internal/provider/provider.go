@@ -38,6 +38,7 @@ var (
 	envMaxRequestsPerSecond = []string{"EPCC_MAX_REQUESTS_PER_SECOND"}
 	envMaxRetries           = []string{"EPCC_MAX_RETRIES"}
 	envRequestTimeout       = []string{"EPCC_REQUEST_TIMEOUT"}
+	envAdoptExisting        = []string{"EPCC_ADOPT_EXISTING_CUSTOMERS"}
 )
 
 var (
@@ -63,6 +64,7 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	AdoptExisting        types.Bool    `tfsdk:"adopt_existing_customers"`
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -102,6 +104,10 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
 			},
+			"adopt_existing_customers": schema.BoolAttribute{
+				MarkdownDescription: "Meant for test stores. When a create meets a customer that already has the email (left behind by a run that was killed, or by a lost state), take that customer over instead of failing: update only the attributes that differ from the configuration (and the password, when one is configured) and warn with its id. The risk: a customer that someone else created with that email is taken over, and changed, and destroyed with the resource. A customer created by the same run is never adopted. Falls back to `EPCC_ADOPT_EXISTING_CUSTOMERS`; defaults to `false`.",
+				Optional:            true,
+			},
 		},
 	}
 }
@@ -123,6 +129,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"max_requests_per_second", cfg.MaxRequestsPerSecond, envMaxRequestsPerSecond},
 		{"max_retries", cfg.MaxRetries, envMaxRetries},
 		{"request_timeout", cfg.RequestTimeout, envRequestTimeout},
+		{"adopt_existing_customers", cfg.AdoptExisting, envAdoptExisting},
 	} {
 		if a.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting",
@@ -176,6 +183,9 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 		mcfg.RequestTimeout = d
 	}
+	if v, ok := envSetting(&resp.Diagnostics, "adopt_existing_customers", cfg.AdoptExisting.ValueBoolPointer(), envAdoptExisting, parseBool); ok {
+		mcfg.AdoptExistingCustomers = v
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -219,8 +229,8 @@ var (
 )
 
 func sharedClient(cfg moltin.Config) (*moltin.Client, error) {
-	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%d", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
-		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RequestTimeout))
+	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%d|%t", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
+		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RequestTimeout, cfg.AdoptExistingCustomers))
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
 	if c, ok := clients[key]; ok {
@@ -279,6 +289,14 @@ func parseRetries(s string) (int64, error) {
 		return 0, errors.New("want a whole number from 0 to 100")
 	}
 	return n, nil
+}
+
+func parseBool(s string) (bool, error) {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, errors.New("want true or false")
+	}
+	return b, nil
 }
 
 func joinOr(names []string) string {
