@@ -51,6 +51,16 @@ func (p *Process) Signal(sig syscall.Signal) error {
 	return p.cmd.Process.Signal(sig)
 }
 
+// Exited reports whether the CLI has exited.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Wait waits for the CLI to exit, or for ctx to end.
 func (p *Process) Wait(ctx context.Context) (Result, error) {
 	select {

@@ -153,6 +153,10 @@ func (r *interruptRun) signalled(sig syscall.Signal, ready func() bool, args ...
 	}
 	r.t.Cleanup(func() { _ = p.Cleanup() })
 	for !ready() {
+		if p.Exited() {
+			res, err := p.Wait(ctx)
+			r.t.Fatalf("the CLI exited before the point to signal it (exit %d): %v", res.ExitCode, err)
+		}
 		if ctx.Err() != nil {
 			r.t.Fatalf("the run never reached the point to signal it: %d customers", len(r.srv.Customers()))
 		}
@@ -242,7 +246,9 @@ func (r *interruptRun) stateIDs() map[string]bool {
 	r.t.Helper()
 	ids := map[string]bool{}
 	b, err := os.ReadFile(filepath.Join(r.w.Dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
+	if os.IsNotExist(err) || (err == nil && len(b) == 0) {
+		// No state written (a CLI killed before it wrote any leaves an
+		// empty file).
 		return ids
 	}
 	if err != nil {
