@@ -9,14 +9,15 @@ import (
 )
 
 // localCreates remembers, for the whole process (one Terraform run), the
-// emails that creates were sent for and the customers they made, per store.
-// A customer of this run is never adopted: two resources of one
-// configuration with one email must fail, not share a customer.
+// emails of the creates that are under way or may have made a customer, and
+// the customers made, per store. A customer of this run is never adopted:
+// two resources of one configuration with one email must fail, not share a
+// customer, even while the other create's answer is still on its way.
 var localCreates = &createRegistry{emails: map[string]int{}, ids: map[string]bool{}}
 
 type createRegistry struct {
 	mu     sync.Mutex
-	emails map[string]int  // store + email (lower case) -> creates begun
+	emails map[string]int  // store + email (lower case) -> creates under way or done
 	ids    map[string]bool // store + id -> created or adopted here
 }
 
@@ -26,18 +27,36 @@ func (r *createRegistry) claim(store, email string) {
 	r.emails[store+"\x00"+strings.ToLower(email)]++
 }
 
+// release forgets a create that made no customer (such as one refused with
+// a conflict), so that the email's customer may be adopted.
+func (r *createRegistry) release(store, email string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := store + "\x00" + strings.ToLower(email)
+	if r.emails[key]--; r.emails[key] <= 0 {
+		delete(r.emails, key)
+	}
+}
+
 func (r *createRegistry) created(store, id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ids[store+"\x00"+id] = true
 }
 
-// ours reports whether this process created c, or began more than one create
-// for its email (the caller's own, and another's).
-func (r *createRegistry) ours(store string, c Customer) bool {
+// takeOver marks c as this process's, unless it is already: created or
+// adopted here, or its email is that of another create under way or done
+// (the caller's own create, refused, was released). Check and mark are one
+// step, so that of two resources that meet one customer only one adopts it.
+func (r *createRegistry) takeOver(store string, c Customer) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.ids[store+"\x00"+c.ID] || r.emails[store+"\x00"+strings.ToLower(c.Email)] > 1
+	id := store + "\x00" + c.ID
+	if r.ids[id] || r.emails[store+"\x00"+strings.ToLower(c.Email)] > 0 {
+		return false
+	}
+	r.ids[id] = true
+	return true
 }
 
 // AdoptionRefusedError says that a create met a customer with its email
@@ -80,20 +99,17 @@ func (c *Client) AdoptExisting(ctx context.Context, in CustomerCreate, createErr
 	default:
 		return Customer{}, false, createErr
 	}
-	store := c.base.String()
-	if localCreates.ours(store, existing) {
+	if !localCreates.takeOver(c.base.String(), existing) {
 		return Customer{}, false, &AdoptionRefusedError{Existing: existing, Err: createErr}
 	}
 	update := adoptionUpdate(existing, in)
 	if update.IsEmpty() {
-		localCreates.created(store, existing.ID)
 		return existing, true, nil
 	}
 	updated, err := c.UpdateCustomer(ctx, existing.ID, update)
 	if err != nil {
 		return Customer{}, false, fmt.Errorf("adopting customer %s, which has the email: %w", existing.ID, err)
 	}
-	localCreates.created(store, updated.ID)
 	return updated, true, nil
 }
 

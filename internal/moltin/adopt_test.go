@@ -122,3 +122,23 @@ func TestAdoptExistingLeavesOtherErrors(t *testing.T) {
 		t.Errorf("adopted %v, error %v; want the create's own error", adopted, err)
 	}
 }
+
+// TestAdoptExistingOnlyOnce: two resources of one run that meet the same
+// customer left behind do not both adopt it.
+func TestAdoptExistingOnlyOnce(t *testing.T) {
+	api := newTestAPI(t, emulator.Config{})
+	c := newTestClient(t, api)
+	if _, err := api.CreateCustomer("Left Behind", "ann@example.com", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	a := CustomerCreate{Name: "Ann A", Email: "ann@example.com"}
+	b := CustomerCreate{Name: "Ann B", Email: "ann@example.com"}
+	_, errA := c.CreateCustomer(t.Context(), a)
+	_, errB := c.CreateCustomer(t.Context(), b)
+	_, adoptedA, errA := c.AdoptExisting(t.Context(), a, errA)
+	_, adoptedB, errB := c.AdoptExisting(t.Context(), b, errB)
+	var refused *AdoptionRefusedError
+	if !adoptedA || errA != nil || adoptedB || !errors.As(errB, &refused) {
+		t.Errorf("first: adopted %v (%v); second: adopted %v (%v); want the first alone", adoptedA, errA, adoptedB, errB)
+	}
+}

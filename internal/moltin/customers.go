@@ -197,16 +197,35 @@ func (e *ErrCustomerMismatch) Error() string {
 // request timeout; but nothing is sent again, so that a stopped run leaves no
 // customer behind that the state does not know.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
+	store := c.base.String()
+	localCreates.claim(store, in.Email)
+	created, err := c.createCustomer(ctx, in)
+	switch {
+	case err == nil:
+		localCreates.created(store, created.ID)
+	case !mayHaveCreated(err):
+		localCreates.release(store, in.Email)
+	}
+	return created, err
+}
+
+// mayHaveCreated reports whether a failed create may have made a customer
+// all the same.
+func mayHaveCreated(err error) bool {
+	var unknown *OutcomeUnknownError
+	var unreadable *ResponseDecodeError
+	return errors.As(err, &unknown) || errors.As(err, &unreadable)
+}
+
+func (c *Client) createCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.maxElapsed)
 	defer cancel()
-	localCreates.claim(c.base.String(), in.Email)
 	for attempt := 0; ; attempt++ {
 		var doc customerDoc
 		err := c.do(ctx, http.MethodPost, "/v2/customers", nil, in, &doc)
 		if err == nil {
 			created, convErr := doc.Data.customer()
 			if convErr == nil {
-				localCreates.created(c.base.String(), created.ID)
 				return created, nil
 			}
 			err = &ResponseDecodeError{Method: http.MethodPost, Path: "/v2/customers", StatusCode: http.StatusCreated, Cause: convErr.Error()}
@@ -232,7 +251,6 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Custome
 		if found {
 			if matchesCreate(existing, in) {
 				c.log.Warn(ctx, "Moltin customer create had taken effect; adopting the created customer", map[string]any{"customer_id": existing.ID})
-				localCreates.created(c.base.String(), existing.ID)
 				return existing, nil
 			}
 			return Customer{}, &ErrCustomerMismatch{Existing: existing, Cause: cause}
