@@ -100,7 +100,7 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
+				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s. When a run is interrupted, a create, update or delete already sent is still awaited this long, so that its result reaches the state.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
 			},
