@@ -402,8 +402,15 @@ func (r *interruptRun) interruptedUpdate() {
 	if done >= interruptCount {
 		r.t.Errorf("the run updated all %d customers before SIGINT took effect: the test proves nothing", interruptCount)
 	}
-	// The state and the emulator agree on every customer's name.
 	names := r.stateNames()
+	inState := 0
+	for _, n := range names {
+		if strings.HasSuffix(n, updatedSuffix) {
+			inState++
+		}
+	}
+	r.t.Logf("interrupt figures: cli=%s signal=interrupt command=apply (update): renamed in the emulator %d, in the state %d, of %d", r.name, done, inState, interruptCount)
+	// The state and the emulator agree on every customer's name.
 	for _, c := range r.srv.Customers() {
 		if names[c.ID] != c.Name {
 			r.t.Errorf("customer %s is named %q in the emulator but %q in the state", c.ID, c.Name, names[c.ID])
