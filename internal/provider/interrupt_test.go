@@ -333,7 +333,8 @@ func (r *interruptRun) checkLost(f interruptFigures) {
 
 func (r *interruptRun) interruptedCreate(sig syscall.Signal) {
 	r.t.Helper()
-	_, f := r.signalled(sig, func() bool { return len(r.srv.Customers()) >= interruptAfter }, append([]string{"apply"}, applyArgs...)...)
+	res, f := r.signalled(sig, func() bool { return len(r.srv.Customers()) >= interruptAfter }, append([]string{"apply"}, applyArgs...)...)
+	r.t.Logf("the interrupted apply exited %d; its errors: %s", res.ExitCode, errorSummaries(res.Stderr))
 	if f.emulator >= interruptCount {
 		r.t.Errorf("the run created all %d customers before %s took effect: the test proves nothing", interruptCount, f.signal)
 	}
@@ -464,4 +465,33 @@ func (r *interruptRun) killedCreate() int {
 		r.t.Fatalf("the killed run left no orphan: nothing for the next apply to recover (%s)", f)
 	}
 	return f.orphans
+}
+
+// errorSummaries counts the CLI's diagnostics by their summary line and
+// first line of detail.
+func errorSummaries(stderr string) string {
+	counts := map[string]int{}
+	lines := strings.Split(stderr, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "Error: ") {
+			continue
+		}
+		detail := ""
+		for _, d := range lines[i+1:] {
+			if strings.HasPrefix(d, "Error: ") {
+				break
+			}
+			if d = strings.TrimSpace(d); d != "" && !strings.HasPrefix(d, "with ") && !strings.HasPrefix(d, "on ") && !regexp.MustCompile(`^\d+:`).MatchString(d) {
+				detail = d
+				break
+			}
+		}
+		counts[strings.TrimPrefix(l, "Error: ")+" / "+detail]++
+	}
+	var out []string
+	for k, n := range counts {
+		out = append(out, fmt.Sprintf("%d× %q", n, k))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }
