@@ -35,17 +35,7 @@ const (
 // with the provider built as a binary: the in-process provider of
 // terraform-plugin-testing cannot be sent a signal.
 func TestAccInterrupt_cli(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("the interrupt tests drive a real CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (./scripts/test.sh does)")
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: name the terraform or tofu binary to test with")
-	}
-	providerDir, err := clitest.BuildProvider(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, providerDir := requireCLI(t, "the interrupt tests")
 
 	t.Run("sigint_create_update_destroy", func(t *testing.T) {
 		t.Parallel()
@@ -89,6 +79,25 @@ func TestAccInterrupt_cli(t *testing.T) {
 				got, len(r.stateIDs()), orphans)
 		}
 	})
+}
+
+// requireCLI skips the test unless TF_ACC is set, and returns the CLI that
+// TF_ACC_TERRAFORM_PATH names and the directory of the provider built as a
+// binary for it.
+func requireCLI(t *testing.T, what string) (cli, providerDir string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip(what + " drive a real CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (./scripts/test.sh does)")
+	}
+	cli = os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: name the terraform or tofu binary to test with")
+	}
+	providerDir, err := clitest.BuildProvider(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cli, providerDir
 }
 
 type interruptRun struct {
@@ -243,13 +252,22 @@ func (r *interruptRun) figures(sig syscall.Signal, command string, sent int) int
 // stateIDs reads the customer ids of the local state file; none when the
 // CLI never wrote one.
 func (r *interruptRun) stateIDs() map[string]bool {
-	r.t.Helper()
 	ids := map[string]bool{}
+	for id := range r.stateNames() {
+		ids[id] = true
+	}
+	return ids
+}
+
+// stateNames maps each customer id of the local state file to its name.
+func (r *interruptRun) stateNames() map[string]string {
+	r.t.Helper()
+	names := map[string]string{}
 	b, err := os.ReadFile(filepath.Join(r.w.Dir, "terraform.tfstate"))
 	if os.IsNotExist(err) || (err == nil && len(b) == 0) {
 		// No state written (a CLI killed before it wrote any leaves an
 		// empty file).
-		return ids
+		return names
 	}
 	if err != nil {
 		r.t.Fatal(err)
@@ -259,9 +277,8 @@ func (r *interruptRun) stateIDs() map[string]bool {
 			Type      string `json:"type"`
 			Instances []struct {
 				Attributes struct {
-					ID    string `json:"id"`
-					Name  string `json:"name"`
-					Email string `json:"email"`
+					ID   string `json:"id"`
+					Name string `json:"name"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -274,39 +291,10 @@ func (r *interruptRun) stateIDs() map[string]bool {
 			continue
 		}
 		for _, in := range res.Instances {
-			ids[in.Attributes.ID] = true
+			names[in.Attributes.ID] = in.Attributes.Name
 		}
 	}
-	return ids
-}
-
-// stateNames maps each customer id of the state to its name.
-func (r *interruptRun) stateNames() map[string]string {
-	r.t.Helper()
-	b, err := os.ReadFile(filepath.Join(r.w.Dir, "terraform.tfstate"))
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	var st struct {
-		Resources []struct {
-			Instances []struct {
-				Attributes struct {
-					ID   string `json:"id"`
-					Name string `json:"name"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		r.t.Fatalf("reading the state: %v", err)
-	}
-	out := map[string]string{}
-	for _, res := range st.Resources {
-		for _, in := range res.Instances {
-			out[in.Attributes.ID] = in.Attributes.Name
-		}
-	}
-	return out
+	return names
 }
 
 func (r *interruptRun) apply(wantFail bool, extra ...string) clitest.Result {
