@@ -74,7 +74,7 @@ type Faults struct {
 	RetryAfterShare float64       `json:"retry_after_share"` // share of injected 429s that carry `Retry-After: 1`
 	Rate5xx         float64       `json:"rate_5xx"`          // share answered 500/502/503 before any effect
 	DropAfterCommit float64       `json:"drop_after_commit"` // share of POST/PUT/DELETE committed, then the connection closed with no response
-	Latency         time.Duration `json:"latency"`           // added to every API request
+	Latency         time.Duration `json:"latency"`           // added to every API request; a change is made even if its client leaves meanwhile
 	RateLimit       float64       `json:"rate_limit"`        // server-side requests/second over all API requests; 0 = unlimited
 	Seed            int64         `json:"seed"`              // for the random fault draws; 0 = time-based
 }
