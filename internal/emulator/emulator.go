@@ -74,7 +74,7 @@ type Faults struct {
 	RetryAfterShare float64       `json:"retry_after_share"` // share of injected 429s that carry `Retry-After: 1`
 	Rate5xx         float64       `json:"rate_5xx"`          // share answered 500/502/503 before any effect
 	DropAfterCommit float64       `json:"drop_after_commit"` // share of POST/PUT/DELETE committed, then the connection closed with no response
-	Latency         time.Duration `json:"latency"`           // added to every API request
+	Latency         time.Duration `json:"latency"`           // added to every API request; a change is made even if its client leaves meanwhile
 	RateLimit       float64       `json:"rate_limit"`        // server-side requests/second over all API requests; 0 = unlimited
 	Seed            int64         `json:"seed"`              // for the random fault draws; 0 = time-based
 }
@@ -419,9 +419,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := s.currentFaults()
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
+		// A change that has reached the API is carried out whether or not
+		// its client is still there to read the answer, as by the real
+		// API: a client that gives up on a POST, PUT or DELETE after
+		// sending it leaves the change made. A read is dropped at once.
+		var gone <-chan struct{}
+		if !isMutating(r.Method) {
+			gone = r.Context().Done()
+		}
 		select {
 		case <-t.C:
-		case <-r.Context().Done():
+		case <-gone:
 			t.Stop()
 			s.finish(entry, 0, "")
 			return

@@ -1054,6 +1054,34 @@ func TestLatency(t *testing.T) {
 	}
 }
 
+// TestLatencyAbandonedChangeIsMade checks that a POST whose client gives up
+// while the API is still working on it creates the customer all the same, as
+// the real API does: that is how an interrupted run leaves orphans behind.
+func TestLatencyAbandonedChangeIsMade(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.login()
+	h.srv.SetFaults(Faults{Latency: 300 * time.Millisecond})
+	b, _ := json.Marshal(customerBody(map[string]any{"name": "Ann", "email": "ann@example.com"}))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, h.srv.URL+"/v2/customers", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	req.Header.Set("Content-Type", "application/json")
+	if _, err := h.hc.Do(req); err == nil {
+		t.Fatal("request succeeded despite the deadline")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for len(h.srv.Customers()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the abandoned create was not made: %+v", h.srv.Requests())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c := h.srv.Customers(); len(c) != 1 || c[0].Email != "ann@example.com" {
+		t.Errorf("customers %+v", c)
+	}
+}
+
 func TestServerRateLimit(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.login()

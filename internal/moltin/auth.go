@@ -53,7 +53,7 @@ func (t *tokenSource) token(ctx context.Context) (string, error) {
 	}
 	// Token requests are safe to repeat: mark them so that the retry policy
 	// treats them like a GET.
-	ctx = context.WithValue(withPolicy(ctx, true), oauth2.HTTPClient, t.http)
+	ctx = context.WithValue(withPolicy(ctx, true, false), oauth2.HTTPClient, t.http)
 	tok, err := t.cfg.Token(ctx)
 	if err != nil {
 		return "", authError(err)

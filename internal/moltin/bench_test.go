@@ -206,7 +206,7 @@ func BenchmarkRetryBookkeeping(b *testing.B) {
 	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
-		ctx := withPolicy(context.Background(), true)
+		ctx := withPolicy(context.Background(), true, false)
 		policyOf(ctx).attempt.Store(2)
 		retry, err := checkRetry(ctx, resp, nil)
 		if !retry || err != nil {

@@ -55,6 +55,10 @@ type Config struct {
 	RetryWaitMin         time.Duration
 	RetryWaitMax         time.Duration
 
+	// AdoptExistingCustomers is the provider's adopt_existing_customers,
+	// carried to the resources with the client: see AdoptExisting.
+	AdoptExistingCustomers bool
+
 	Logger Logger
 	// Transport is the innermost round tripper; tests set it. Nil takes a
 	// pooled transport sized for Terraform's default parallelism.
@@ -89,6 +93,7 @@ type Client struct {
 	retry          *retryablehttp.Client
 	tokens         *tokenSource
 	secrets        []string
+	adopt          bool
 }
 
 // New validates cfg and returns a Client. It makes no request: the first
@@ -145,6 +150,7 @@ func New(cfg Config) (*Client, error) {
 		maxElapsed:     cfg.MaxElapsed,
 		requestTimeout: cfg.RequestTimeout,
 		secrets:        []string{cfg.ClientSecret},
+		adopt:          cfg.AdoptExistingCustomers,
 	}
 	// A burst of one spreads requests evenly, so that a server-side limit of
 	// the same rate is never exceeded by a momentary burst.
@@ -207,6 +213,10 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// AdoptsExistingCustomers reports whether a create that meets a customer with
+// its email should adopt it (Config.AdoptExistingCustomers).
+func (c *Client) AdoptsExistingCustomers() bool { return c.adopt }
+
 // BaseURL returns the API's base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
 
@@ -264,7 +274,8 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if body != nil {
 		raw = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(withPolicy(ctx, method != http.MethodPost), method, u.String(), raw)
+	changes := method == http.MethodPost || method == http.MethodPut || method == http.MethodDelete
+	req, err := retryablehttp.NewRequestWithContext(withPolicy(ctx, method != http.MethodPost, changes), method, u.String(), raw)
 	if err != nil {
 		return nil, fmt.Errorf("building the %s %s request: %w", method, path, err)
 	}
@@ -278,6 +289,15 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	resp, err := c.retry.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, method, path, err)
+	}
+	if ctx.Err() != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout) {
+		// The API did not carry the request out, and the stop forbids
+		// sending it again.
+		_ = drain(resp)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, fmt.Errorf("%s %s: the API answered %d and the request was not sent again: %w", method, path, resp.StatusCode, ErrInterrupted)
+		}
+		return nil, fmt.Errorf("%s %s: the API answered %d and there was no time left to send it again: %w", method, path, resp.StatusCode, ctx.Err())
 	}
 	if method == http.MethodPost && resp.StatusCode >= 500 {
 		apiErr := readAPIError(method, path, resp)
@@ -293,10 +313,23 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 	if errors.As(err, &authErr) {
 		return authErr
 	}
+	if errors.Is(err, ErrInterrupted) {
+		return fmt.Errorf("%s %s: not sent: %w", method, path, ErrInterrupted)
+	}
+	//nolint:errorlint // retryablehttp returns the context's own error, unwrapped, only when the operation ends during the wait before a retry
+	if (err == context.Canceled || err == context.DeadlineExceeded) && ctx.Err() != nil {
+		// A request is retried only when its last attempt had no effect
+		// (for a POST: not sent, or answered 408 or 429), so nothing was
+		// done, and nothing more is sent.
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("%s %s: not sent again: %w", method, path, ErrInterrupted)
+		}
+		return fmt.Errorf("%s %s: gave up waiting to retry: %w", method, path, err)
+	}
 	// Checked before the timeouts: a POST cut off by request_timeout may
 	// have taken effect all the same, and must be looked up, not dropped.
 	cause := unwrapURLError(err)
-	attemptTimedOut := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
+	attemptTimedOut := errors.Is(err, context.DeadlineExceeded) && !errors.Is(ctx.Err(), context.DeadlineExceeded)
 	if attemptTimedOut {
 		cause = fmt.Errorf("no answer within the request timeout (%s): %w", c.requestTimeout, cause)
 	}
@@ -305,6 +338,10 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 	}
 	if attemptTimedOut {
 		return fmt.Errorf("%s %s: %w", method, path, cause)
+	}
+	if errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled) {
+		// A read abandoned at the stop (changes are awaited instead).
+		return fmt.Errorf("%s %s: abandoned: %w", method, path, ErrInterrupted)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%s %s: gave up: %w", method, path, cause)

@@ -200,7 +200,33 @@ func (e *ErrCustomerMismatch) Error() string {
 // one this POST created); one found with others is an *ErrCustomerMismatch.
 // A success whose answer cannot be read is looked up the same way, but never
 // sent again: the API said it created the customer.
+//
+// When ctx is cancelled (Terraform's stop) a POST already sent is still
+// awaited, and the lookup after an unknown outcome still runs, bounded by the
+// request timeout; but nothing is sent again, so that a stopped run leaves no
+// customer behind that the state does not know.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
+	store := c.base.String()
+	localCreates.claim(store, in.Email)
+	created, err := c.createCustomer(ctx, in)
+	switch {
+	case err == nil:
+		localCreates.created(store, created.ID)
+	case !mayHaveCreated(err):
+		localCreates.release(store, in.Email)
+	}
+	return created, err
+}
+
+// mayHaveCreated reports whether a failed create may have made a customer
+// all the same.
+func mayHaveCreated(err error) bool {
+	var unknown *OutcomeUnknownError
+	var unreadable *ResponseDecodeError
+	return errors.As(err, &unknown) || errors.As(err, &unreadable)
+}
+
+func (c *Client) createCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
 	return createOnce(ctx, c, createFlow[Customer]{
 		what: "customer",
 		path: "/v2/customers",
@@ -268,7 +294,9 @@ func createOnce[T any](ctx context.Context, c *Client, flow createFlow[T]) (T, e
 		}
 		c.log.Warn(ctx, "Moltin "+flow.what+" create had an unknown outcome; looking it up before sending it again",
 			map[string]any{"attempt": attempt + 1, "error": cause.Error()})
-		existing, found, lookupErr := flow.find(ctx)
+		lookupCtx, endLookup := c.outcomeContext(ctx)
+		existing, found, lookupErr := flow.find(lookupCtx)
+		endLookup()
 		if lookupErr != nil {
 			return zero, fmt.Errorf("%w; looking the %s up afterwards also failed: %v", err, flow.what, lookupErr)
 		}
@@ -286,12 +314,33 @@ func createOnce[T any](ctx context.Context, c *Client, flow createFlow[T]) (T, e
 		if unreadable != nil || attempt >= c.retry.RetryMax {
 			return zero, err
 		}
+		// Nothing was found: the create did not take effect. After a stop
+		// it is not sent again.
 		wait := backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil)
-		select {
-		case <-ctx.Done():
-			return zero, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
-		case <-time.After(wait):
+		if ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+			}
 		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return zero, fmt.Errorf("%w; no such %s was found, so it did not take effect, and it was not sent again: %w", err, flow.what, ErrInterrupted)
+		}
+		if ctx.Err() != nil {
+			return zero, fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
+		}
+	}
+}
+
+// outcomeContext is for learning the outcome of a create already sent: the
+// end of ctx (a stop, or its deadline) does not cancel it, but leaves it the
+// request timeout at most from then on.
+func (c *Client) outcomeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopAfterFunc := context.AfterFunc(ctx, func() { time.AfterFunc(c.requestTimeout, cancel) })
+	return octx, func() {
+		stopAfterFunc()
+		cancel()
 	}
 }
 

@@ -54,6 +54,9 @@ type rule struct {
 	// answer when status is 0.
 	afterCommit bool
 	delay       time.Duration
+	// onArrive runs when the request has arrived, before anything else:
+	// the interrupt tests stop the operation there.
+	onArrive func()
 }
 
 func newTestAPI(t *testing.T, cfg emulator.Config) *testAPI {
@@ -86,6 +89,9 @@ func (a *testAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	a.seen = append(a.seen, seenRequest{Method: r.Method, Path: r.URL.Path, At: time.Now(), Auth: r.Header.Get("Authorization"), Scripted: hit != nil})
 	a.mu.Unlock()
+	if hit != nil && hit.onArrive != nil {
+		hit.onArrive()
+	}
 	if hit == nil {
 		a.Server.ServeHTTP(w, r)
 		return

@@ -26,15 +26,20 @@ const (
 )
 
 // requestPolicy travels in a request's context: whether the request may be
-// repeated after an unknown outcome, and which attempt is under way (for the
-// logs).
+// repeated after an unknown outcome, whether its answer is awaited once it
+// has been sent even if the operation is stopped, and which attempt is under
+// way (for the logs).
 type requestPolicy struct {
 	idempotent bool
-	attempt    atomic.Int32
+	// awaitOnceSent: a change (POST, PUT, DELETE) that the API may carry out
+	// whether or not anyone reads its answer. Abandoning it would leave a
+	// change, such as a customer, that no state knows.
+	awaitOnceSent bool
+	attempt       atomic.Int32
 }
 
-func withPolicy(ctx context.Context, idempotent bool) context.Context {
-	p := &requestPolicy{idempotent: idempotent}
+func withPolicy(ctx context.Context, idempotent, awaitOnceSent bool) context.Context {
+	p := &requestPolicy{idempotent: idempotent, awaitOnceSent: awaitOnceSent}
 	return context.WithValue(ctx, policyKey, p)
 }
 
@@ -64,7 +69,8 @@ func newRetryClient(hc *http.Client, cfg Config) *retryablehttp.Client {
 
 // checkRetry: 408, 429 and connection failures are retried for every method;
 // 5xx and failures after the request was sent only for requests that are
-// safe to repeat (never a customer POST, which could create twice).
+// safe to repeat (never a customer POST, which could create twice). Nothing
+// is retried once the operation is stopped or out of time.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		// Stop, keeping the attempt's own outcome: an answer that arrived is
@@ -91,9 +97,23 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	return false, nil
 }
 
+// ErrInterrupted says that Terraform or OpenTofu asked the provider to stop
+// (Ctrl-C, a CI cancel) and that a request was therefore not sent, or not
+// sent again.
+var ErrInterrupted = errors.New("the run was interrupted (Terraform or OpenTofu asked the provider to stop)")
+
 // notSentError marks a failure before the request left the client, such as
 // the end of the operation while waiting for the rate limiter.
 type notSentError struct{ err error }
+
+// stoppedBeforeSending is the error of a request that the end of its
+// operation (ctx) caught before it was sent.
+func stoppedBeforeSending(ctx context.Context, while string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &notSentError{ErrInterrupted}
+	}
+	return &notSentError{fmt.Errorf("%s: %w", while, ctx.Err())}
+}
 
 func (e *notSentError) Error() string { return e.err.Error() }
 func (e *notSentError) Unwrap() error { return e.err }
@@ -148,6 +168,11 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // wait for the client's rate limiter, and only then bounds the attempt by the
 // request timeout: the wait is not part of it, so that a low configured rate
 // with many operations at once does not time requests out before they leave.
+//
+// It is also where a request is sent or not. One whose operation is stopped
+// while it waits is not sent at all; a change (awaitOnceSent) that has been
+// sent is carried on a context that the stop does not cancel, so that its
+// answer is read, bounded by the request timeout alone.
 type limitTransport struct {
 	next     http.RoundTripper
 	limiter  *rate.Limiter
@@ -162,6 +187,9 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// the limiter's queue: requests queued before a cut are spaced at the
 	// old rate, and their 429s say nothing about the new one.
 	queued := time.Now()
+	if ctx.Err() != nil {
+		return nil, stoppedBeforeSending(ctx, "before sending")
+	}
 	// Reserve rather than Wait: Wait fails at once when the wait would pass
 	// the context's deadline, with an error that does not say so.
 	r := t.limiter.Reserve()
@@ -172,15 +200,22 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case <-ctx.Done():
 			timer.Stop()
 			r.Cancel()
-			return nil, &notSentError{fmt.Errorf("waiting for the rate limit: %w", ctx.Err())}
+			return nil, stoppedBeforeSending(ctx, "waiting for the rate limit")
 		}
 	}
-	if t.timeout <= 0 {
-		resp, err := t.next.RoundTrip(req)
-		t.adapt(ctx, queued, resp)
-		return resp, err
+	// The wait and the stop may end together, and select picks either.
+	if ctx.Err() != nil {
+		return nil, stoppedBeforeSending(ctx, "waiting for the rate limit")
 	}
-	attemptCtx, cancel := context.WithTimeout(ctx, t.timeout)
+	sendCtx := ctx
+	if policyOf(ctx).awaitOnceSent {
+		sendCtx = context.WithoutCancel(ctx)
+	}
+	timeout := t.timeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	attemptCtx, cancel := context.WithTimeout(sendCtx, timeout)
 	resp, err := t.next.RoundTrip(req.WithContext(attemptCtx))
 	if err != nil {
 		cancel()
@@ -222,8 +257,17 @@ type authTransport struct {
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.tokens.token(req.Context())
+	ctx := req.Context()
+	if ctx.Err() != nil {
+		return nil, stoppedBeforeSending(ctx, "before sending")
+	}
+	tok, err := t.tokens.token(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The stop cut the token request short: the request that needed
+			// the token was never sent.
+			return nil, stoppedBeforeSending(ctx, "waiting for an access token")
+		}
 		return nil, err
 	}
 	r := req.Clone(req.Context())

@@ -259,11 +259,24 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	ctx = maskSecrets(ctx, secrets...)
 
 	c, err := r.client.CreateCustomer(ctx, in)
+	adopted := false
+	if err != nil && r.client.AdoptsExistingCustomers() {
+		c, adopted, err = r.client.AdoptExisting(ctx, in, err)
+	}
 	if err != nil {
 		r.createError(ctx, &resp.Diagnostics, &config, in.Email, err, secrets)
 		return
 	}
-	tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
+	if adopted {
+		tflog.Warn(ctx, "Adopted an existing Moltin customer", map[string]any{"customer_id": c.ID})
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Adopted an existing customer",
+			fmt.Sprintf("Customer %s already had the email %s, so none was created: since adopt_existing_customers is on, this resource now manages customer %s. "+
+				"Only the attributes that differed from the configuration were changed (and the password, when one is configured). "+
+				"If an earlier run that was killed did not leave this customer behind, it is someone else's, and destroying this resource deletes it.",
+				c.ID, in.Email, c.ID))
+	} else {
+		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
+	}
 	plan.setFromAPI(c)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
@@ -271,18 +284,24 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
 	var mismatch *moltin.ErrCustomerMismatch
+	var refused *moltin.AdoptionRefusedError
 	switch {
+	case errors.As(err, &refused):
+		diags.AddAttributeError(path.Root("email"), "Email already taken",
+			r.client.Redact(fmt.Sprintf("Customer %s has the email %s, and this same run created it (or is creating it) for another resource: "+
+				"two resources cannot manage one customer, so it is not adopted. Give each resource its own email. The API said: %s",
+				refused.Existing.ID, email, refused.Err), secrets...))
 	case errors.As(err, &mismatch):
 		diags.AddAttributeError(path.Root("email"), "Customer create had an unknown outcome",
 			r.client.Redact(fmt.Sprintf("%s.\n\nThe provider did not adopt it, since its attributes differ from the configuration. "+
-				"If it is the customer you meant, import it:\n\n%s", err, importHint(mismatch.Existing.ID)), secrets...))
+				"If it is the customer you meant, import it:\n\n%s\n\n%s", err, importHint(mismatch.Existing.ID), adoptHint), secrets...))
 	case moltin.IsConflict(err):
 		detail := fmt.Sprintf("A customer with the email %s already exists in the store.", email)
 		if existing, found, lookupErr := r.client.FindCustomerByEmail(ctx, email); lookupErr == nil && found {
 			detail += fmt.Sprintf(" Its id is %s.", existing.ID)
 		}
 		detail += " To manage the existing customer with Terraform, import it, for example with an import block:\n\n" +
-			importHint(email) + "\n\nor choose another email. The API said: " + err.Error()
+			importHint(email) + "\n\nor choose another email.\n\n" + adoptHint + "\n\nThe API said: " + err.Error()
 		diags.AddAttributeError(path.Root("email"), "Email already taken", r.client.Redact(detail, secrets...))
 	default:
 		r.addError(diags, "Could not create the customer", err, config, secrets)
@@ -322,6 +341,11 @@ func apiErrorPath(err error, config *customerModel) (path.Path, bool) {
 	}
 	return path.Empty(), false
 }
+
+// adoptHint names the setting that recovers from a killed run without
+// import blocks.
+const adoptHint = "In a test store, where a run that was killed may have left its customers behind, " +
+	"adopt_existing_customers = true in the provider block (or EPCC_ADOPT_EXISTING_CUSTOMERS=true) makes the next apply take such customers over instead."
 
 func importHint(id string) string {
 	return fmt.Sprintf("import {\n  to = moltin_customer.<name>\n  id = %q\n}", id)

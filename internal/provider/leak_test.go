@@ -24,17 +24,7 @@ import (
 // searches everything the run left behind for every secret it handled.
 func TestAccLeak_cli(t *testing.T) {
 	emulatorOnly(t, "injects failures into an emulator of its own to reach every error path")
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("the leak test drives a real CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (./scripts/test.sh does)")
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: name the terraform or tofu binary to test with")
-	}
-	providerDir, err := clitest.BuildProvider(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli, providerDir := requireCLI(t, "the leak tests")
 	version := cliVersion(t, cli, providerDir)
 
 	t.Run("password_wo", func(t *testing.T) {

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -38,6 +39,7 @@ var (
 	envMaxRequestsPerSecond = []string{"EPCC_MAX_REQUESTS_PER_SECOND"}
 	envMaxRetries           = []string{"EPCC_MAX_RETRIES"}
 	envRequestTimeout       = []string{"EPCC_REQUEST_TIMEOUT"}
+	envAdoptExisting        = []string{"EPCC_ADOPT_EXISTING_CUSTOMERS"}
 )
 
 // Limits of the settings, read by their validators and by the parsers of
@@ -71,6 +73,7 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	AdoptExisting        types.Bool    `tfsdk:"adopt_existing_customers"`
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -106,9 +109,13 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.Int64{int64validator.Between(0, maxRetriesAllowed)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
+				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s. When a run is interrupted, a create, update or delete already sent is still awaited this long, so that its result reaches the state.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
+			},
+			"adopt_existing_customers": schema.BoolAttribute{
+				MarkdownDescription: "Meant for test stores. When a create meets a customer that already has the email (left behind by a run that was killed, or by a lost state), take that customer over instead of failing: update only the attributes that differ from the configuration (and the password, when one is configured) and warn with its id. The risk: a customer that someone else created with that email is taken over, and changed, and destroyed with the resource. A customer created by the same run is never adopted. Falls back to `EPCC_ADOPT_EXISTING_CUSTOMERS`; defaults to `false`.",
+				Optional:            true,
 			},
 		},
 	}
@@ -131,6 +138,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"max_requests_per_second", cfg.MaxRequestsPerSecond, envMaxRequestsPerSecond},
 		{"max_retries", cfg.MaxRetries, envMaxRetries},
 		{"request_timeout", cfg.RequestTimeout, envRequestTimeout},
+		{"adopt_existing_customers", cfg.AdoptExisting, envAdoptExisting},
 	} {
 		if a.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Unknown provider setting",
@@ -181,6 +189,9 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
 		}
 		mcfg.RequestTimeout = d
+	}
+	if v, ok := envSetting(&resp.Diagnostics, "adopt_existing_customers", cfg.AdoptExisting.ValueBoolPointer(), envAdoptExisting, parseBool); ok {
+		mcfg.AdoptExistingCustomers = v
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -236,8 +247,8 @@ var (
 )
 
 func sharedClient(cfg moltin.Config) (*moltin.Client, error) {
-	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%t|%d", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
-		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetriesOff, cfg.RequestTimeout))
+	key := sha256.Sum256(fmt.Appendf(nil, "%q|%q|%q|%q|%v|%d|%t|%d|%t", cfg.BaseURL, cfg.ClientID, cfg.ClientSecret, cfg.UserAgent,
+		cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetriesOff, cfg.RequestTimeout, cfg.AdoptExistingCustomers))
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
 	if c, ok := clients[key]; ok {
@@ -296,6 +307,14 @@ func parseRetries(s string) (int64, error) {
 		return 0, fmt.Errorf("want a whole number from 0 to %d", maxRetriesAllowed)
 	}
 	return n, nil
+}
+
+func parseBool(s string) (bool, error) {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, errors.New("want true or false")
+	}
+	return b, nil
 }
 
 func joinOr(names []string) string {

@@ -1,0 +1,83 @@
+package clitest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// Process is a CLI command running in the background, so that a test can
+// signal it the way a CI runner or a person at a terminal does.
+type Process struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+	done           chan struct{}
+	res            Result
+	err            error
+}
+
+// Start runs the CLI with args in the background. The CLI leads a process
+// group of its own, which its provider processes join, so that Cleanup can
+// end what a killed CLI leaves running without touching anything else.
+func (w *Workdir) Start(extraEnv []string, args ...string) (*Process, error) {
+	cmd := exec.Command(w.CLI, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(append(filteredEnviron(), w.Env...), extraEnv...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := &Process{cmd: cmd, done: make(chan struct{}), res: Result{Args: args}}
+	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		defer close(p.done)
+		err := cmd.Wait()
+		p.res.Stdout, p.res.Stderr = p.stdout.String(), p.stderr.String()
+		p.res.ExitCode = cmd.ProcessState.ExitCode()
+		if err != nil {
+			p.err = fmt.Errorf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(w.CLI), strings.Join(args, " "), err, p.res.Stdout, p.res.Stderr)
+		}
+	}()
+	return p, nil
+}
+
+// Signal sends sig to the CLI process alone, as CI runners do.
+func (p *Process) Signal(sig syscall.Signal) error {
+	return p.cmd.Process.Signal(sig)
+}
+
+// Exited reports whether the CLI has exited.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Wait waits for the CLI to exit, or for ctx to end.
+func (p *Process) Wait(ctx context.Context) (Result, error) {
+	select {
+	case <-p.done:
+		return p.res, p.err
+	case <-ctx.Done():
+		return Result{Args: p.res.Args}, errors.Join(ctx.Err(), p.Cleanup())
+	}
+}
+
+// Cleanup kills whatever is left of the CLI's process group (such as the
+// provider processes of a CLI killed with SIGKILL). It is safe to call when
+// the group is already gone.
+func (p *Process) Cleanup() error {
+	err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
