@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -21,7 +20,7 @@ import (
 // testAccProtoV6ProviderFactories serves the provider in-process to the real
 // CLI that TF_ACC_TERRAFORM_PATH names.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"moltin": providerserver.NewProtocol6WithError(New("test")()),
+	"moltin": NewProtocol6ServerWithError(New("test")()),
 }
 
 func TestMain(m *testing.M) {
