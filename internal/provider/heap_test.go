@@ -51,9 +51,7 @@ func (p *grpcProvider) configure(t testing.TB, env *testEnv) {
 // would hand it.
 func (p *grpcProvider) lifecycle(t testing.TB, i int) {
 	t.Helper()
-	ctx := context.Background()
 	typ := p.resType
-	const rt = "moltin_customer"
 	config := func(name string) tftypes.Value {
 		return object(typ, map[string]tftypes.Value{
 			"name":  str(name),
@@ -63,73 +61,59 @@ func (p *grpcProvider) lifecycle(t testing.TB, i int) {
 	null := tftypes.NewValue(typ, nil)
 
 	validate := newRequest(t, "ValidateResourceConfig")
-	validate.setString(t, "type_name", rt)
+	validate.setString(t, "type_name", customerType)
 	validate.setValue(t, "config", typ, config("Heap"))
-	p.call(ctx, t, "ValidateResourceConfig", validate)
+	p.call(context.Background(), t, "ValidateResourceConfig", validate)
 
-	plan := newRequest(t, "PlanResourceChange")
-	plan.setString(t, "type_name", rt)
-	plan.setValue(t, "prior_state", typ, null)
-	plan.setValue(t, "proposed_new_state", typ, config("Heap"))
-	plan.setValue(t, "config", typ, config("Heap"))
-	planned := p.call(ctx, t, "PlanResourceChange", plan)
-
-	apply := newRequest(t, "ApplyResourceChange")
-	apply.setString(t, "type_name", rt)
-	apply.setValue(t, "prior_state", typ, null)
-	apply.copyFrom(t, "planned_state", planned, "planned_state")
-	apply.setValue(t, "config", typ, config("Heap"))
-	apply.copyFrom(t, "planned_private", planned, "planned_private")
-	apply.copyFrom(t, "planned_identity", planned, "planned_identity")
-	created := p.call(ctx, t, "ApplyResourceChange", apply)
+	created := p.planAndApply(t, rpcMessage{}, config("Heap"), config("Heap"))
 
 	read := newRequest(t, "ReadResource")
-	read.setString(t, "type_name", rt)
+	read.setString(t, "type_name", customerType)
 	read.copyFrom(t, "current_state", created, "new_state")
 	read.copyFrom(t, "private", created, "private")
 	read.copyFrom(t, "current_identity", created, "new_identity")
-	refreshed := p.call(ctx, t, "ReadResource", read)
+	refreshed := p.call(context.Background(), t, "ReadResource", read)
 
-	prior := refreshed.value(t, "new_state", typ)
 	var attrs map[string]tftypes.Value
-	if err := prior.As(&attrs); err != nil {
+	if err := refreshed.value(t, "new_state", typ).As(&attrs); err != nil {
 		t.Fatal(err)
 	}
 	attrs["name"] = str("Heap renamed")
-	plan = newRequest(t, "PlanResourceChange")
-	plan.setString(t, "type_name", rt)
-	plan.copyFrom(t, "prior_state", refreshed, "new_state")
-	plan.setValue(t, "proposed_new_state", typ, tftypes.NewValue(typ, attrs))
-	plan.setValue(t, "config", typ, config("Heap renamed"))
-	plan.copyFrom(t, "prior_private", refreshed, "private")
-	plan.copyFrom(t, "prior_identity", refreshed, "new_identity")
-	planned = p.call(ctx, t, "PlanResourceChange", plan)
+	updated := p.planAndApply(t, refreshed, tftypes.NewValue(typ, attrs), config("Heap renamed"))
 
-	apply = newRequest(t, "ApplyResourceChange")
-	apply.setString(t, "type_name", rt)
-	apply.copyFrom(t, "prior_state", refreshed, "new_state")
+	p.planAndApply(t, updated, null, null)
+}
+
+const customerType = "moltin_customer"
+
+// planAndApply plans and applies a change from prior (the zero rpcMessage
+// for a create; else the response that holds the state) to proposed with
+// config, and returns the apply's response.
+func (p *grpcProvider) planAndApply(t testing.TB, prior rpcMessage, proposed, config tftypes.Value) rpcMessage {
+	t.Helper()
+	ctx, typ := context.Background(), p.resType
+	plan := newRequest(t, "PlanResourceChange")
+	apply := newRequest(t, "ApplyResourceChange")
+	for _, req := range []rpcMessage{plan, apply} {
+		req.setString(t, "type_name", customerType)
+		req.setValue(t, "config", typ, config)
+		if prior.Message == nil {
+			req.setValue(t, "prior_state", typ, tftypes.NewValue(typ, nil))
+		} else {
+			req.copyFrom(t, "prior_state", prior, "new_state")
+		}
+	}
+	plan.setValue(t, "proposed_new_state", typ, proposed)
+	if prior.Message != nil {
+		plan.copyFrom(t, "prior_private", prior, "private")
+		plan.copyFrom(t, "prior_identity", prior, "new_identity")
+	}
+	planned := p.call(ctx, t, "PlanResourceChange", plan)
+
 	apply.copyFrom(t, "planned_state", planned, "planned_state")
-	apply.setValue(t, "config", typ, config("Heap renamed"))
 	apply.copyFrom(t, "planned_private", planned, "planned_private")
 	apply.copyFrom(t, "planned_identity", planned, "planned_identity")
-	updated := p.call(ctx, t, "ApplyResourceChange", apply)
-
-	plan = newRequest(t, "PlanResourceChange")
-	plan.setString(t, "type_name", rt)
-	plan.copyFrom(t, "prior_state", updated, "new_state")
-	plan.setValue(t, "proposed_new_state", typ, null)
-	plan.setValue(t, "config", typ, null)
-	plan.copyFrom(t, "prior_private", updated, "private")
-	plan.copyFrom(t, "prior_identity", updated, "new_identity")
-	planned = p.call(ctx, t, "PlanResourceChange", plan)
-
-	apply = newRequest(t, "ApplyResourceChange")
-	apply.setString(t, "type_name", rt)
-	apply.copyFrom(t, "prior_state", updated, "new_state")
-	apply.setValue(t, "planned_state", typ, null)
-	apply.setValue(t, "config", typ, null)
-	apply.copyFrom(t, "planned_private", planned, "planned_private")
-	p.call(ctx, t, "ApplyResourceChange", apply)
+	return p.call(ctx, t, "ApplyResourceChange", apply)
 }
 
 // lifecycles runs customers from..to-1 through their lifecycles, ten at a
