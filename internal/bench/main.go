@@ -265,7 +265,11 @@ func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]re
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)\n", s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal())
+		// Every figure of the growth table, so that a run stopped before its
+		// tables are printed still leaves them.
+		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)  provider CPU %.2fs, peak RSS %.1f MiB  baseline CLI CPU %.2fs, peak RSS %.1f MiB\n",
+			s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal(),
+			r.providerCPU.Seconds(), mib(r.peakKiB), r.baselineCPU.Seconds(), mib(r.baselinePeakKiB))
 		out = append(out, r)
 	}
 	return out, nil
