@@ -18,7 +18,8 @@ const ProviderAddress = "registry.terraform.io/moltin-community/moltin"
 // provider server and the optional list resource, action and state store
 // RPCs, which terraform-plugin-go finds by type assertion.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 	tfprotov6.ActionServer
 	tfprotov6.StateStoreServer
 }
@@ -66,7 +67,7 @@ type releasingServer struct {
 	frameworkServer
 }
 
-var _ tfprotov6.ProviderServerWithListResource = releasingServer{}
+var _ frameworkServer = releasingServer{}
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	return released(ctx, req, s.frameworkServer.ValidateResourceConfig)

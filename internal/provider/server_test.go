@@ -63,17 +63,17 @@ func TestReleasedContext(t *testing.T) {
 }
 
 // TestNewProtocol6ServerOptionalRPCs: terraform-plugin-go finds list
-// resources, actions and state stores by type assertion; the wrapper must not
-// hide them.
+// resources, actions and state stores by type assertion (its deprecated
+// ProviderServerWith… interfaces); the wrapper must not hide them.
 func TestNewProtocol6ServerOptionalRPCs(t *testing.T) {
 	s := NewProtocol6Server(New("test")())()
-	if _, ok := s.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := s.(tfprotov6.ListResourceServer); !ok {
 		t.Error("no list resource RPCs")
 	}
-	if _, ok := s.(tfprotov6.ProviderServerWithActions); !ok {
+	if _, ok := s.(tfprotov6.ActionServer); !ok {
 		t.Error("no action RPCs")
 	}
-	if _, ok := s.(tfprotov6.ProviderServerWithStateStores); !ok {
+	if _, ok := s.(tfprotov6.StateStoreServer); !ok {
 		t.Error("no state store RPCs")
 	}
 }
