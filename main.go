@@ -25,7 +25,6 @@ func main() {
 			log.Fatal(err.Error())
 		}
 	}
-	provider.TuneGC(os.Getenv)
 	// providerserver.Serve, with the server that lets go of each RPC's
 	// context when it returns (see provider.NewProtocol6Server).
 	var opts []tf6server.ServeOpt

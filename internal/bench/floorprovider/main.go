@@ -34,7 +34,6 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
 	// Served as main serves the real provider, so that the framework keeps
 	// no more of each RPC than it does there.
 	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(floorProvider{Provider: provider.New("floor")()}))

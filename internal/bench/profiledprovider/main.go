@@ -39,7 +39,6 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
 	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(provider.New("bench")()))
 	if err != nil {
 		log.Print(err.Error())
