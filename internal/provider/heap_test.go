@@ -193,7 +193,9 @@ func TestProviderHeapFlat(t *testing.T) {
 		t.Errorf("the live heap grew with the number of customers: %d KiB after 200, %d KiB after 2,000 (allowed: %d B per customer)",
 			heap200>>10, heap2000>>10, heapPerCustomerAllowance)
 	}
-	if goroutines2000 > goroutines200+5 {
+	// Idle HTTP connections come and go with the pool (three goroutines
+	// each); a goroutine left per RPC would be thousands.
+	if goroutines2000 > goroutines200+50 {
 		t.Errorf("goroutines grew with the number of customers: %d after 200, %d after 2,000", goroutines200, goroutines2000)
 	}
 }
