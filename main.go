@@ -1,12 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
@@ -26,12 +25,13 @@ func main() {
 			log.Fatal(err.Error())
 		}
 	}
-	provider.TuneGC(os.Getenv)
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/moltin-community/moltin",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	// providerserver.Serve, with the server that lets go of each RPC's
+	// context when it returns (see provider.NewProtocol6Server).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(provider.New(version)()), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -134,3 +134,34 @@ func TestFloorNote(t *testing.T) {
 		t.Errorf("floor at 0.50 × ideal: %q, want the figure and no verdict", got)
 	}
 }
+
+func TestSizeList(t *testing.T) {
+	var l sizeList
+	if err := l.Set("100, 1000,3000"); err != nil || l.String() != "100,1000,3000" {
+		t.Errorf("Set(100, 1000,3000) = %v, %v", l, err)
+	}
+	for _, bad := range []string{"", "100,", "0", "-5", "1e3"} {
+		if err := l.Set(bad); err == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
+	}
+}
+
+func TestPrintGrowth(t *testing.T) {
+	row := func(n int, cpu time.Duration, peakMiB int64) result {
+		return result{step: step{name: "create"}, wall: time.Duration(n) * time.Millisecond, providerCPU: cpu, peakKiB: peakMiB << 10,
+			baseline: time.Second, baselineCPU: time.Duration(n) * time.Millisecond, baselinePeakKiB: 100 << 10}
+	}
+	var buf bytes.Buffer
+	// 100 customers: 1 ms per customer, 40 MiB; 3,000: 1.1 ms per customer, 60 MiB.
+	printGrowth(&buf, []sizeRows{{100, []result{row(100, 100*time.Millisecond, 40)}}, {3000, []result{row(3000, 3300*time.Millisecond, 60)}}})
+	out := buf.String()
+	for _, want := range []string{
+		"| create | 3000 | 3.00 (30.00×) | 1.10 (1.10×) | 60.0 (1.50×) |",
+		"provider peak RSS ≤ 1.3×: 1.50×, **not met**; provider CPU per customer ≤ 1.2×: 1.10×, met",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("growth table lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -31,7 +32,8 @@ import (
 )
 
 type options struct {
-	n           int
+	sizes       sizeList // -n
+	n           int      // the size being run
 	parallelism int
 	latency     time.Duration
 	rateLimit   float64
@@ -41,6 +43,30 @@ type options struct {
 	profileDir  string
 	providerEnv envList
 	floor       bool
+}
+
+// sizeList is -n: numbers of customers, comma-separated.
+type sizeList []int
+
+func (l *sizeList) String() string {
+	var parts []string
+	for _, n := range *l {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *sizeList) Set(v string) error {
+	var out sizeList
+	for part := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not a number of customers", part)
+		}
+		out = append(out, n)
+	}
+	*l = out
+	return nil
 }
 
 // envList is a repeatable KEY=VALUE flag.
@@ -58,7 +84,8 @@ func (e *envList) Set(v string) error {
 
 func main() {
 	var o options
-	flag.IntVar(&o.n, "n", 300, "number of customers")
+	o.sizes = sizeList{300}
+	flag.Var(&o.sizes, "n", "number of customers, or several comma-separated (e.g. 100,1000,3000): the sequence runs at each, and a table shows how each step grows with N")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "the CLI's -parallelism")
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the emulator adds to every API request")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 25, "server-side requests/second of the rate-limited scenario (the provider's default client limit is 25/s)")
@@ -109,24 +136,36 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	load0 := loadavg()
-	var all [][]result
-	for i := range o.runs {
-		fmt.Fprintf(os.Stderr, "run %d of %d\n", i+1, o.runs)
-		res, err := runOnce(ctx, o, providerDir, floorDir)
-		if err != nil {
-			return err
+	var extras []string
+	var growth []sizeRows
+	for _, n := range o.sizes {
+		o.n = n
+		load0 := loadavg()
+		var all [][]result
+		for i := range o.runs {
+			fmt.Fprintf(os.Stderr, "N = %d: run %d of %d\n", n, i+1, o.runs)
+			res, err := runOnce(ctx, o, providerDir, floorDir)
+			if err != nil {
+				return err
+			}
+			all = append(all, res)
 		}
-		all = append(all, res)
+		fmt.Printf("%s, N = %d customers, `-parallelism=%d`, emulator latency %s; %d run(s), each row from the run with the median (wall − baseline); "+
+			"%d CPUs, load average %s before and %s after; finished %s.\n\n",
+			tofuVersion(ctx, o.tofu), o.n, o.parallelism, o.latency, o.runs, numCPU(), load0, loadavg(), time.Now().UTC().Format(time.RFC3339))
+		rows := medianRows(all)
+		printTables(os.Stdout, o, rows)
+		if extra := printTargets(os.Stdout, o, all, rows); extra != "" {
+			extras = append(extras, fmt.Sprintf("N = %d: %s", n, extra))
+		}
+		fmt.Println()
+		growth = append(growth, sizeRows{n: n, rows: rows})
 	}
-	fmt.Printf("%s, N = %d customers, `-parallelism=%d`, emulator latency %s; %d run(s), each row from the run with the median (wall − baseline); "+
-		"%d CPUs, load average %s before and %s after; finished %s.\n\n",
-		tofuVersion(ctx, o.tofu), o.n, o.parallelism, o.latency, o.runs, numCPU(), load0, loadavg(), time.Now().UTC().Format(time.RFC3339))
-	rows := medianRows(all)
-	printTables(os.Stdout, o, rows)
-	extra := printTargets(os.Stdout, o, all, rows)
+	if len(growth) > 1 {
+		printGrowth(os.Stdout, growth)
+	}
 	fmt.Fprintf(os.Stderr, "bench took %s\n", time.Since(start).Round(time.Second))
-	if extra != "" {
+	if extra := strings.Join(extras, "; "); extra != "" {
 		// Request counts do not depend on timing: more than the minimum is a
 		// regression, unlike a wall time that a busy machine stretched.
 		return errors.New("more API requests than the minimum: " + extra)
@@ -226,7 +265,11 @@ func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]re
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)\n", s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal())
+		// Every figure of the growth table, so that a run stopped before its
+		// tables are printed still leaves them.
+		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)  provider CPU %.2fs, peak RSS %.1f MiB  baseline CLI CPU %.2fs, peak RSS %.1f MiB\n",
+			s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal(),
+			r.providerCPU.Seconds(), mib(r.peakKiB), r.baselineCPU.Seconds(), mib(r.baselinePeakKiB))
 		out = append(out, r)
 	}
 	return out, nil
@@ -287,12 +330,14 @@ func steps(o options) []step {
 type result struct {
 	step
 	byKind      map[string]int
-	rateLimited int // 429s from the server's limiter
-	processes   int // provider processes seen
-	peakKiB     int64
-	wall        time.Duration
-	baseline    time.Duration
-	api         apiObservation
+	rateLimited int   // 429s from the server's limiter
+	processes   int   // provider processes seen
+	peakKiB     int64 // the highest peak RSS of any provider process
+	// The CLI's peak RSS in the baseline step: the baseline's only process.
+	baselinePeakKiB int64
+	wall            time.Duration
+	baseline        time.Duration
+	api             apiObservation
 	// CPU time of the CLI (with the provider's subtracted), of the provider
 	// processes, and of the CLI in the baseline step.
 	cliCPU, providerCPU, baselineCPU time.Duration
@@ -358,13 +403,16 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	if err := b.baseline.WriteFile("main.tf", baselineConfig(b.o.n, s.cfg)); err != nil {
 		return r, err
 	}
+	cliWatch := watchProcesses(cliComm(b.o.tofu), 20*time.Millisecond)
 	cpu0 := childrenCPU()
 	t0 := time.Now()
-	if _, err := b.baseline.Run(ctx, nil, s.args...); err != nil {
-		return r, fmt.Errorf("baseline: %w", err)
-	}
+	_, err := b.baseline.Run(ctx, nil, s.args...)
 	r.baseline = time.Since(t0)
 	r.baselineCPU = childrenCPU() - cpu0
+	_, r.baselinePeakKiB, _ = cliWatch.Stop()
+	if err != nil {
+		return r, fmt.Errorf("baseline: %w", err)
+	}
 
 	// The floor sends no request: it waits the emulator's latency instead,
 	// and its provider block's URL is never used.
@@ -388,10 +436,10 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	}
 	b.emu.ResetRequests()
 	b.obs.reset()
-	watch := watchProviders(20 * time.Millisecond)
+	watch := watchProcesses(providerComm, 20*time.Millisecond)
 	cpu0 = childrenCPU()
 	t0 = time.Now()
-	_, err := b.moltin.Run(ctx, b.env, s.args...)
+	_, err = b.moltin.Run(ctx, b.env, s.args...)
 	r.wall = time.Since(t0)
 	r.processes, r.peakKiB, r.providerCPU = watch.Stop()
 	r.cliCPU = childrenCPU() - cpu0 - r.providerCPU

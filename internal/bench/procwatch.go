@@ -15,12 +15,20 @@ import (
 // the kernel keeps only the first 15 bytes.
 const providerComm = "terraform-provider-moltin"
 
-// procWatch polls /proc for the provider's processes while a CLI command
-// runs. The provider is the CLI's child, our grandchild, so the rusage of
-// our own children does not isolate it; VmHWM (the peak resident set) of
+// cliComm is the CLI binary's name as /proc/<pid>/comm shows it.
+func cliComm(cli string) string {
+	base := filepath.Base(cli)
+	return base[:min(len(base), 15)]
+}
+
+// procWatch polls /proc for the processes of one name (the provider's, or
+// the CLI's) descended from this one while a CLI command runs. The provider
+// is the CLI's child, our grandchild, so the rusage of our own children does
+// not isolate it; VmHWM (the peak resident set) of
 // each process does, and it only grows, so sampling misses at most the
 // growth of the last interval.
 type procWatch struct {
+	comm     string // as /proc/<pid>/comm shows it: at most 15 bytes
 	interval time.Duration
 	stop     chan struct{}
 	done     chan struct{}
@@ -30,8 +38,8 @@ type procWatch struct {
 	cpu   map[int]time.Duration // pid -> user+system CPU time at the last sample
 }
 
-func watchProviders(interval time.Duration) *procWatch {
-	w := &procWatch{interval: interval, stop: make(chan struct{}), done: make(chan struct{}), peaks: map[int]int64{}, cpu: map[int]time.Duration{}}
+func watchProcesses(comm string, interval time.Duration) *procWatch {
+	w := &procWatch{comm: comm[:min(len(comm), 15)], interval: interval, stop: make(chan struct{}), done: make(chan struct{}), peaks: map[int]int64{}, cpu: map[int]time.Duration{}}
 	go w.loop()
 	return w
 }
@@ -50,7 +58,8 @@ func (w *procWatch) loop() {
 	}
 }
 
-// sample reads every process's comm and, for the provider's, its VmHWM.
+// sample reads every process's comm and, for the watched ones, their VmHWM
+// and CPU time.
 func (w *procWatch) sample() {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -62,7 +71,7 @@ func (w *procWatch) sample() {
 			continue
 		}
 		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		if err != nil || !strings.HasPrefix(providerComm, strings.TrimSpace(string(comm))) || len(bytes.TrimSpace(comm)) < 15 {
+		if err != nil || strings.TrimSpace(string(comm)) != w.comm {
 			continue
 		}
 		// Others may run the provider on this machine at the same time.
@@ -163,7 +172,7 @@ func readCPU(pid int) (time.Duration, bool) {
 	return time.Duration(ut+st) * clockTick, true
 }
 
-// Stop ends the polling and returns how many provider processes were seen,
+// Stop ends the polling and returns how many processes were seen,
 // the highest peak resident set of any of them, in KiB, and their CPU time
 // (as last sampled, so short of each process's last interval).
 func (w *procWatch) Stop() (processes int, peakKiB int64, cpu time.Duration) {

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -24,7 +23,7 @@ import (
 // testAccProtoV6ProviderFactories serves the provider in-process to the real
 // CLI that TF_ACC_TERRAFORM_PATH names.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"moltin": providerserver.NewProtocol6WithError(New("test")()),
+	"moltin": NewProtocol6ServerWithError(New("test")()),
 }
 
 func TestMain(m *testing.M) {

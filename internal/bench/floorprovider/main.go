@@ -22,9 +22,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
@@ -34,13 +34,9 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
-	err := providerserver.Serve(context.Background(), func() fwprovider.Provider {
-		return floorProvider{Provider: provider.New("floor")()}
-	}, providerserver.ServeOpts{
-		Address:         "registry.terraform.io/moltin-community/moltin",
-		ProtocolVersion: 6,
-	})
+	// Served as main serves the real provider, so that the framework keeps
+	// no more of each RPC than it does there.
+	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(floorProvider{Provider: provider.New("floor")()}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,14 +6,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
@@ -40,11 +39,7 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
-	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/moltin-community/moltin",
-		ProtocolVersion: 6,
-	})
+	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(provider.New("bench")()))
 	if err != nil {
 		log.Print(err.Error())
 	}
