@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Live mode (make testacc-live): the acceptance tests of the customer
-# resource, the data sources, the ephemeral token and the lookups, and the
+# Live mode (make testacc-live): the acceptance tests of the customer and
+# address resources, the data sources, the ephemeral token and the lookups, and the
 # API contract test, against the store that EPCC_CLIENT_ID,
 # EPCC_CLIENT_SECRET and EPCC_API_BASE_URL name instead of an in-process
 # emulator. Tests that need the emulator skip, saying why.

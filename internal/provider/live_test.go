@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -320,4 +322,114 @@ func TestSweepCustomers_leavesOthersAlone(t *testing.T) {
 	if got, want := remaining(), lower(others...); !slices.Equal(got, want) {
 		t.Fatalf("after the sweeps the store holds %q, want %q", got, want)
 	}
+}
+
+// The address methods of testEnv, like the customer ones: on the emulator
+// through its store, in live mode through the moltin client. They return
+// emulator.Address, whose Fields hold the fields that are set.
+
+func fromAPIAddress(customerID string, a moltin.Address) emulator.Address {
+	return emulator.Address{ID: a.ID, CustomerID: customerID, Fields: addressFieldMap(a.AddressFields),
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+}
+
+// addressFieldMap is the fields that are set, by their API names.
+func addressFieldMap(f moltin.AddressFields) map[string]string {
+	var all map[string]string
+	b, _ := json.Marshal(f)
+	_ = json.Unmarshal(b, &all)
+	maps.DeleteFunc(all, func(_, v string) bool { return v == "" })
+	return all
+}
+
+// addressFieldsOf is the inverse of addressFieldMap.
+func addressFieldsOf(m map[string]string) (moltin.AddressFields, error) {
+	var f moltin.AddressFields
+	b, err := json.Marshal(m)
+	if err != nil {
+		return f, err
+	}
+	return f, json.Unmarshal(b, &f)
+}
+
+// CreateAddress saves an address for a customer outside Terraform.
+func (e *testEnv) CreateAddress(customerID string, fields map[string]string) (emulator.Address, error) {
+	if !e.live() {
+		return e.emu.CreateAddress(customerID, fields)
+	}
+	in, err := addressFieldsOf(fields)
+	if err != nil {
+		return emulator.Address{}, err
+	}
+	a, err := e.liveAPI().CreateAddress(e.t.Context(), customerID, in)
+	return fromAPIAddress(customerID, a), err
+}
+
+// Address reads one address; false when the customer or the address is gone.
+func (e *testEnv) Address(customerID, id string) (emulator.Address, bool) {
+	if !e.live() {
+		return e.emu.Address(customerID, id)
+	}
+	a, err := e.liveAPI().GetAddress(e.t.Context(), customerID, id)
+	if err != nil {
+		if !moltin.IsNotFound(err) {
+			e.t.Errorf("reading address %s of customer %s: %v", id, customerID, err)
+		}
+		return emulator.Address{}, false
+	}
+	return fromAPIAddress(customerID, a), true
+}
+
+// Addresses lists a customer's addresses; false when the customer is gone.
+func (e *testEnv) Addresses(customerID string) ([]emulator.Address, bool) {
+	if !e.live() {
+		return e.emu.Addresses(customerID)
+	}
+	list, err := e.liveAPI().ListAddresses(e.t.Context(), customerID)
+	if err != nil {
+		if !moltin.IsNotFound(err) {
+			e.t.Errorf("listing the addresses of customer %s: %v", customerID, err)
+		}
+		return nil, false
+	}
+	out := make([]emulator.Address, len(list))
+	for i, a := range list {
+		out[i] = fromAPIAddress(customerID, a)
+	}
+	return out, true
+}
+
+// UpdateAddress changes an address behind Terraform's back: fn edits a copy
+// of its fields, and the result is sent whole.
+func (e *testEnv) UpdateAddress(customerID, id string, fn func(fields map[string]string)) error {
+	if !e.live() {
+		return e.emu.UpdateAddress(customerID, id, fn)
+	}
+	cur, ok := e.Address(customerID, id)
+	if !ok {
+		return fmt.Errorf("address %s of customer %s not found", id, customerID)
+	}
+	fn(cur.Fields)
+	in, err := addressFieldsOf(cur.Fields)
+	if err != nil {
+		return err
+	}
+	_, err = e.liveAPI().UpdateAddress(e.t.Context(), customerID, id, in)
+	return err
+}
+
+// DeleteAddress deletes an address behind Terraform's back; it reports
+// whether one existed.
+func (e *testEnv) DeleteAddress(customerID, id string) bool {
+	if !e.live() {
+		return e.emu.DeleteAddress(customerID, id)
+	}
+	if _, ok := e.Address(customerID, id); !ok {
+		return false
+	}
+	if err := e.liveAPI().DeleteAddress(e.t.Context(), customerID, id); err != nil {
+		e.t.Errorf("deleting address %s of customer %s: %v", id, customerID, err)
+		return false
+	}
+	return true
 }
