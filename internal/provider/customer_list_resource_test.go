@@ -42,9 +42,8 @@ type listProtocolServer interface {
 // emulator, with the schemas it announced.
 type listServer struct {
 	listProtocolServer
-	env        *testEnv
-	schemas    *tfprotov6.GetProviderSchemaResponse
-	configType tftypes.Object
+	env     *testEnv
+	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
 func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftypes.Value) *listServer {
@@ -63,11 +62,12 @@ func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftyp
 		t.Fatal(err)
 	}
 	requireNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
-	listSchema, ok := schemas.ListResourceSchemas[customerListType]
-	if !ok {
-		t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", customerListType, keys(schemas.ListResourceSchemas))
+	for _, typeName := range []string{customerListType, addressListType} {
+		if _, ok := schemas.ListResourceSchemas[typeName]; !ok {
+			t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", typeName, keys(schemas.ListResourceSchemas))
+		}
 	}
-	s := &listServer{listProtocolServer: server, env: env, schemas: schemas, configType: listSchema.ValueType().(tftypes.Object)}
+	s := &listServer{listProtocolServer: server, env: env, schemas: schemas}
 
 	settings := map[string]tftypes.Value{
 		"api_base_url":  tftypes.NewValue(tftypes.String, env.URL),
@@ -107,35 +107,58 @@ func dynamicValue(t *testing.T, typ tftypes.Object, attrs map[string]tftypes.Val
 	return dv
 }
 
-// filterConfig is a list block's config with the string filters given.
+// filterConfig is a moltin_customer list block's config with the string
+// filters given.
 func (s *listServer) filterConfig(t *testing.T, filters map[string]string) *tfprotov6.DynamicValue {
 	t.Helper()
+	return s.configOf(t, customerListType, filters)
+}
+
+// configOf is a config of the list resource typeName with the string
+// attributes given, every other one null.
+func (s *listServer) configOf(t *testing.T, typeName string, values map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	listSchema, ok := s.schemas.ListResourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no list resource %s", typeName)
+	}
 	attrs := map[string]tftypes.Value{}
-	for k, v := range filters {
+	for k, v := range values {
 		attrs[k] = tftypes.NewValue(tftypes.String, v)
 	}
-	dv := dynamicValue(t, s.configType, attrs)
+	dv := dynamicValue(t, listSchema.ValueType().(tftypes.Object), attrs)
 	return &dv
 }
 
 // listed is one result as Terraform would read it.
 type listed struct {
 	ID, DisplayName string
+	Identity        map[string]string        // every identity attribute; ID is Identity["id"]
 	Resource        map[string]tftypes.Value // nil unless include_resource
 	Diagnostics     []*tfprotov6.Diagnostic
 }
 
-// list calls ListResource and reads the whole stream.
+// list calls ListResource of moltin_customer and reads the whole stream.
 func (s *listServer) list(t *testing.T, config *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
 	t.Helper()
+	return s.listOf(t, customerListType, config, includeResource, limit)
+}
+
+// listOf calls ListResource of typeName and reads the whole stream.
+func (s *listServer) listOf(t *testing.T, typeName string, config *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
+	t.Helper()
 	stream, err := s.ListResource(t.Context(), &tfprotov6.ListResourceRequest{
-		TypeName: customerListType, Config: config, IncludeResource: includeResource, Limit: limit,
+		TypeName: typeName, Config: config, IncludeResource: includeResource, Limit: limit,
 	})
 	if err != nil {
 		t.Fatalf("ListResource: %v", err)
 	}
-	resourceType := s.schemas.ResourceSchemas[customerListType].ValueType()
-	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+	resourceType := s.schemas.ResourceSchemas[typeName].ValueType()
+	identitySchema, err := s.GetResourceIdentitySchemas(t.Context(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityType := identitySchema.IdentitySchemas[typeName].ValueType()
 	var out []listed
 	for r := range stream.Results {
 		l := listed{DisplayName: r.DisplayName, Diagnostics: r.Diagnostics}
@@ -148,9 +171,15 @@ func (s *listServer) list(t *testing.T, config *tfprotov6.DynamicValue, includeR
 			if err := v.As(&attrs); err != nil {
 				t.Fatal(err)
 			}
-			if err := attrs["id"].As(&l.ID); err != nil {
-				t.Fatal(err)
+			l.Identity = map[string]string{}
+			for name, a := range attrs {
+				var v string
+				if err := a.As(&v); err != nil {
+					t.Fatal(err)
+				}
+				l.Identity[name] = v
 			}
+			l.ID = l.Identity["id"]
 		}
 		if r.Resource != nil {
 			v, err := r.Resource.Unmarshal(resourceType)
@@ -233,8 +262,9 @@ func TestCustomerListResource_Schema(t *testing.T) {
 	for _, l := range meta.ListResources {
 		listNames = append(listNames, l.TypeName)
 	}
-	if !slices.Equal(listNames, []string{customerListType}) {
-		t.Errorf("GetMetadata lists list resources %v, want [%s]", listNames, customerListType)
+	sort.Strings(listNames)
+	if want := []string{customerListType, addressListType}; !slices.Equal(listNames, want) {
+		t.Errorf("GetMetadata lists list resources %v, want %v", listNames, want)
 	}
 }
 
