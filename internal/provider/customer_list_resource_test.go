@@ -715,6 +715,11 @@ func TestListResourceExamples(t *testing.T) {
 		mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref)
 	}
 	mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
+	// The address examples name a customer by a literal id: their blocks
+	// are validated as written, then listed for this customer instead.
+	shopper := mustCreate(t, env, "Addressed Shopper", "addressed@example.com", "", nil)
+	mustCreateAddress(t, env, shopper.ID, addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB"))
+	mustCreateAddress(t, env, shopper.ID, addressFields("Work", "2 Dock Ln", "Leeds", "LS1 1AA", "GB"))
 
 	for _, file := range files {
 		f, diags := hclparse.NewParser().ParseHCLFile(file)
@@ -732,8 +737,9 @@ func TestListResourceExamples(t *testing.T) {
 		for _, block := range content.Blocks.OfType("list") {
 			n++
 			t.Run(filepath.Base(file)+"/"+block.Labels[1], func(t *testing.T) {
-				if block.Labels[0] != customerListType {
-					t.Fatalf("list block of type %s", block.Labels[0])
+				typeName := block.Labels[0]
+				if typeName != customerListType && typeName != addressListType {
+					t.Fatalf("list block of type %s", typeName)
 				}
 				body, diags := block.Body.Content(&hcl.BodySchema{
 					Attributes: []hcl.AttributeSchema{{Name: "provider", Required: true}, {Name: "limit"}, {Name: "include_resource"}},
@@ -767,19 +773,25 @@ func TestListResourceExamples(t *testing.T) {
 						filters[name] = v
 					}
 				}
-				config := s.filterConfig(t, filters)
-				resp, err := s.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: customerListType, Config: config})
+				config := s.configOf(t, typeName, filters)
+				resp, err := s.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: config})
 				if err != nil {
 					t.Fatal(err)
 				}
 				requireNoDiagnostics(t, "ValidateListResourceConfig", resp.Diagnostics)
-				results := s.list(t, config, include, limit)
+				want, prefixes := 3, []string{"E2E shopper "}
+				if typeName == addressListType {
+					filters["customer_id"] = shopper.ID
+					config = s.configOf(t, typeName, filters)
+					want, prefixes = 2, []string{"Home: ", "Work: "}
+				}
+				results := s.listOf(t, typeName, config, include, limit)
 				requireClean(t, results)
-				if len(results) != 3 {
-					t.Errorf("found %d customers, want the 3 seeded E2E shoppers", len(results))
+				if len(results) != want {
+					t.Errorf("found %d, want the %d seeded", len(results), want)
 				}
 				for _, r := range results {
-					if !strings.HasPrefix(r.DisplayName, "E2E shopper ") || (r.Resource != nil) != include {
+					if !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(r.DisplayName, p) }) || (r.Resource != nil) != include {
 						t.Errorf("found %q (resource object: %v, include_resource %v)", r.DisplayName, r.Resource != nil, include)
 					}
 				}
