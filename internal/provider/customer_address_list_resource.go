@@ -50,7 +50,7 @@ func (r *customerAddressListResource) ListResourceConfigSchema(_ context.Context
 			"A customer that does not exist is an error.",
 		Attributes: map[string]listschema.Attribute{
 			"customer_id": listschema.StringAttribute{
-				MarkdownDescription: "The ID of the customer whose addresses to list, such as `moltin_customer.<name>.id` or an ID that a `moltin_customer` list block found.",
+				MarkdownDescription: "The ID of the customer whose addresses to list, such as one that a `moltin_customer` list block found.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
