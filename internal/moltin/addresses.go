@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -193,6 +194,14 @@ func (c *Client) DeleteAddress(ctx context.Context, customerID, addressID string
 		return nil
 	}
 	return err
+}
+
+// Addresses walks a customer's addresses lazily, up to opts.Limit (opts.Filters
+// and opts.Sort are not for this endpoint). It sends page[limit] and
+// page[offset], and is right whether the endpoint pages or, as documented,
+// answers every address at once. A missing customer is a not-found *APIError.
+func (c *Client) Addresses(ctx context.Context, customerID string, opts ListOptions) iter.Seq2[Address, error] {
+	return listPages(ctx, c, addressesPath(customerID), opts, (*wireAddress).address)
 }
 
 // ListAddresses returns every address of a customer, in the API's order. The

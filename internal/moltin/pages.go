@@ -47,7 +47,8 @@ type listDoc[W any] struct {
 // An error is yielded once, with a zero item, and ends the walk.
 //
 // Every listing of the API pages the same way (page[limit], page[offset],
-// meta.results.total), so customers and, later, their addresses share this.
+// meta.results.total), save one that answers everything at once (see below),
+// so customers and their addresses share this.
 func listPages[W, T any](ctx context.Context, c *Client, path string, opts ListOptions, convert func(*W) (T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -97,6 +98,13 @@ func listPages[W, T any](ctx context.Context, c *Client, path string, opts ListO
 			}
 			offset += len(doc.Data)
 			if len(doc.Data) < limit || (doc.Meta.Results.Total > 0 && offset >= doc.Meta.Results.Total) {
+				return
+			}
+			// An endpoint that ignores page[...] (a customer's addresses, as
+			// documented) answers every item at once, with no paging meta and
+			// perhaps more items than asked: asking again at the next offset
+			// would list them all a second time.
+			if len(doc.Data) > limit || (doc.Meta.Page.Limit == 0 && doc.Meta.Results.Total == 0) {
 				return
 			}
 		}

@@ -221,11 +221,17 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddError("Could not read the address", r.client.Redact(err.Error()))
 		return
 	}
-	state.ID = types.StringValue(a.ID)
-	state.fromAPI(a.AddressFields)
-	state.CreatedAt, state.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+	state.setFromAPI(customerID, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+}
+
+// setFromAPI sets every attribute from the API's address, as Read and the
+// list resource's include_resource do.
+func (m *customerAddressModel) setFromAPI(customerID string, a moltin.Address) {
+	m.ID, m.CustomerID = types.StringValue(a.ID), types.StringValue(customerID)
+	m.fromAPI(a.AddressFields)
+	m.CreatedAt, m.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -42,9 +42,8 @@ type listProtocolServer interface {
 // emulator, with the schemas it announced.
 type listServer struct {
 	listProtocolServer
-	env        *testEnv
-	schemas    *tfprotov6.GetProviderSchemaResponse
-	configType tftypes.Object
+	env     *testEnv
+	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
 func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftypes.Value) *listServer {
@@ -63,11 +62,12 @@ func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftyp
 		t.Fatal(err)
 	}
 	requireNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
-	listSchema, ok := schemas.ListResourceSchemas[customerListType]
-	if !ok {
-		t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", customerListType, keys(schemas.ListResourceSchemas))
+	for _, typeName := range []string{customerListType, addressListType} {
+		if _, ok := schemas.ListResourceSchemas[typeName]; !ok {
+			t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", typeName, keys(schemas.ListResourceSchemas))
+		}
 	}
-	s := &listServer{listProtocolServer: server, env: env, schemas: schemas, configType: listSchema.ValueType().(tftypes.Object)}
+	s := &listServer{listProtocolServer: server, env: env, schemas: schemas}
 
 	settings := map[string]tftypes.Value{
 		"api_base_url":  tftypes.NewValue(tftypes.String, env.URL),
@@ -107,35 +107,58 @@ func dynamicValue(t *testing.T, typ tftypes.Object, attrs map[string]tftypes.Val
 	return dv
 }
 
-// filterConfig is a list block's config with the string filters given.
+// filterConfig is a moltin_customer list block's config with the string
+// filters given.
 func (s *listServer) filterConfig(t *testing.T, filters map[string]string) *tfprotov6.DynamicValue {
 	t.Helper()
+	return s.configOf(t, customerListType, filters)
+}
+
+// configOf is a config of the list resource typeName with the string
+// attributes given, every other one null.
+func (s *listServer) configOf(t *testing.T, typeName string, values map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	listSchema, ok := s.schemas.ListResourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no list resource %s", typeName)
+	}
 	attrs := map[string]tftypes.Value{}
-	for k, v := range filters {
+	for k, v := range values {
 		attrs[k] = tftypes.NewValue(tftypes.String, v)
 	}
-	dv := dynamicValue(t, s.configType, attrs)
+	dv := dynamicValue(t, listSchema.ValueType().(tftypes.Object), attrs)
 	return &dv
 }
 
 // listed is one result as Terraform would read it.
 type listed struct {
 	ID, DisplayName string
+	Identity        map[string]string        // every identity attribute; ID is Identity["id"]
 	Resource        map[string]tftypes.Value // nil unless include_resource
 	Diagnostics     []*tfprotov6.Diagnostic
 }
 
-// list calls ListResource and reads the whole stream.
+// list calls ListResource of moltin_customer and reads the whole stream.
 func (s *listServer) list(t *testing.T, config *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
 	t.Helper()
+	return s.listOf(t, customerListType, config, includeResource, limit)
+}
+
+// listOf calls ListResource of typeName and reads the whole stream.
+func (s *listServer) listOf(t *testing.T, typeName string, config *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
+	t.Helper()
 	stream, err := s.ListResource(t.Context(), &tfprotov6.ListResourceRequest{
-		TypeName: customerListType, Config: config, IncludeResource: includeResource, Limit: limit,
+		TypeName: typeName, Config: config, IncludeResource: includeResource, Limit: limit,
 	})
 	if err != nil {
 		t.Fatalf("ListResource: %v", err)
 	}
-	resourceType := s.schemas.ResourceSchemas[customerListType].ValueType()
-	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+	resourceType := s.schemas.ResourceSchemas[typeName].ValueType()
+	identitySchema, err := s.GetResourceIdentitySchemas(t.Context(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityType := identitySchema.IdentitySchemas[typeName].ValueType()
 	var out []listed
 	for r := range stream.Results {
 		l := listed{DisplayName: r.DisplayName, Diagnostics: r.Diagnostics}
@@ -148,9 +171,15 @@ func (s *listServer) list(t *testing.T, config *tfprotov6.DynamicValue, includeR
 			if err := v.As(&attrs); err != nil {
 				t.Fatal(err)
 			}
-			if err := attrs["id"].As(&l.ID); err != nil {
-				t.Fatal(err)
+			l.Identity = map[string]string{}
+			for name, a := range attrs {
+				var v string
+				if err := a.As(&v); err != nil {
+					t.Fatal(err)
+				}
+				l.Identity[name] = v
 			}
+			l.ID = l.Identity["id"]
 		}
 		if r.Resource != nil {
 			v, err := r.Resource.Unmarshal(resourceType)
@@ -233,8 +262,9 @@ func TestCustomerListResource_Schema(t *testing.T) {
 	for _, l := range meta.ListResources {
 		listNames = append(listNames, l.TypeName)
 	}
-	if !slices.Equal(listNames, []string{customerListType}) {
-		t.Errorf("GetMetadata lists list resources %v, want [%s]", listNames, customerListType)
+	sort.Strings(listNames)
+	if want := []string{customerListType, addressListType}; !slices.Equal(listNames, want) {
+		t.Errorf("GetMetadata lists list resources %v, want %v", listNames, want)
 	}
 }
 
@@ -686,6 +716,11 @@ func TestListResourceExamples(t *testing.T) {
 		mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref)
 	}
 	mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
+	// The address examples name a customer by a literal id: their blocks
+	// are validated as written, then listed for this customer instead.
+	shopper := mustCreate(t, env, "Addressed Shopper", "addressed@example.com", "", nil)
+	mustCreateAddress(t, env, shopper.ID, addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB"))
+	mustCreateAddress(t, env, shopper.ID, addressFields("Work", "2 Dock Ln", "Leeds", "LS1 1AA", "GB"))
 
 	for _, file := range files {
 		f, diags := hclparse.NewParser().ParseHCLFile(file)
@@ -703,8 +738,9 @@ func TestListResourceExamples(t *testing.T) {
 		for _, block := range content.Blocks.OfType("list") {
 			n++
 			t.Run(filepath.Base(file)+"/"+block.Labels[1], func(t *testing.T) {
-				if block.Labels[0] != customerListType {
-					t.Fatalf("list block of type %s", block.Labels[0])
+				typeName := block.Labels[0]
+				if typeName != customerListType && typeName != addressListType {
+					t.Fatalf("list block of type %s", typeName)
 				}
 				body, diags := block.Body.Content(&hcl.BodySchema{
 					Attributes: []hcl.AttributeSchema{{Name: "provider", Required: true}, {Name: "limit"}, {Name: "include_resource"}},
@@ -738,19 +774,25 @@ func TestListResourceExamples(t *testing.T) {
 						filters[name] = v
 					}
 				}
-				config := s.filterConfig(t, filters)
-				resp, err := s.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: customerListType, Config: config})
+				config := s.configOf(t, typeName, filters)
+				resp, err := s.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: config})
 				if err != nil {
 					t.Fatal(err)
 				}
 				requireNoDiagnostics(t, "ValidateListResourceConfig", resp.Diagnostics)
-				results := s.list(t, config, include, limit)
+				want, prefixes := 3, []string{"E2E shopper "}
+				if typeName == addressListType {
+					filters["customer_id"] = shopper.ID
+					config = s.configOf(t, typeName, filters)
+					want, prefixes = 2, []string{"Home: ", "Work: "}
+				}
+				results := s.listOf(t, typeName, config, include, limit)
 				requireClean(t, results)
-				if len(results) != 3 {
-					t.Errorf("found %d customers, want the 3 seeded E2E shoppers", len(results))
+				if len(results) != want {
+					t.Errorf("found %d, want the %d seeded", len(results), want)
 				}
 				for _, r := range results {
-					if !strings.HasPrefix(r.DisplayName, "E2E shopper ") || (r.Resource != nil) != include {
+					if !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(r.DisplayName, p) }) || (r.Resource != nil) != include {
 						t.Errorf("found %q (resource object: %v, include_resource %v)", r.DisplayName, r.Resource != nil, include)
 					}
 				}

@@ -235,6 +235,7 @@ func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.
 func (p *moltinProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewCustomerListResource,
+		NewCustomerAddressListResource,
 	}
 }
 
