@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"sync"
@@ -140,46 +141,9 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	clientID := stringOrEnv(cfg.ClientID, envClientID)
-	clientSecret := stringOrEnv(cfg.ClientSecret, envClientSecret)
-	baseURL := stringOrEnv(cfg.APIBaseURL, envBaseURL)
-	if baseURL == "" {
-		baseURL = moltin.DefaultBaseURL
-	}
-	if clientID == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing client_id",
-			"The provider needs the store's client ID. Set client_id in the provider block or the "+joinOr(envClientID)+" environment variable.")
-	}
-	if clientSecret == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
-			"The provider needs the store's client secret. Set the "+joinOr(envClientSecret)+" environment variable (preferred) or client_secret in the provider block.")
-	}
-	if _, err := moltin.ParseBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("api_base_url"), "Invalid api_base_url", err.Error())
-	}
-
-	mcfg := moltin.Config{
-		BaseURL:      baseURL,
-		ClientID:     clientID,
-		ClientSecret: clientSecret,
-		UserAgent:    fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion),
-		Logger:       tflogLogger{},
-	}
-	if v, ok := envSetting(&resp.Diagnostics, "max_requests_per_second", cfg.MaxRequestsPerSecond.ValueFloat64Pointer(), envMaxRequestsPerSecond, parseRate); ok {
-		mcfg.MaxRequestsPerSecond = v
-	}
-	if v, ok := envSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
-		mcfg.MaxRetries = int(v)
-		mcfg.RetriesOff = v == 0
-	}
-	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
-		}
-		mcfg.RequestTimeout = d
-	}
+	mcfg := clientConfig(cfg, &resp.Diagnostics)
+	mcfg.UserAgent = fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion)
+	mcfg.Logger = tflogLogger{}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -193,6 +157,51 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
+}
+
+// clientConfig reads the client's settings, each from the provider block or
+// else from its environment variables, and adds an error naming the
+// attribute for each one that is missing or invalid.
+func clientConfig(cfg providerModel, diags *diag.Diagnostics) moltin.Config {
+	clientID := stringOrEnv(cfg.ClientID, envClientID)
+	clientSecret := stringOrEnv(cfg.ClientSecret, envClientSecret)
+	baseURL := stringOrEnv(cfg.APIBaseURL, envBaseURL)
+	if baseURL == "" {
+		baseURL = moltin.DefaultBaseURL
+	}
+	if clientID == "" {
+		diags.AddAttributeError(path.Root("client_id"), "Missing client_id",
+			"The provider needs the store's client ID. Set client_id in the provider block or the "+joinOr(envClientID)+" environment variable.")
+	}
+	if clientSecret == "" {
+		diags.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
+			"The provider needs the store's client secret. Set the "+joinOr(envClientSecret)+" environment variable (preferred) or client_secret in the provider block.")
+	}
+	if _, err := moltin.ParseBaseURL(baseURL); err != nil {
+		diags.AddAttributeError(path.Root("api_base_url"), "Invalid api_base_url", err.Error())
+	}
+
+	mcfg := moltin.Config{
+		BaseURL:      baseURL,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+	}
+	if v, ok := envSetting(diags, "max_requests_per_second", cfg.MaxRequestsPerSecond.ValueFloat64Pointer(), envMaxRequestsPerSecond, parseRate); ok {
+		mcfg.MaxRequestsPerSecond = v
+	}
+	if v, ok := envSetting(diags, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
+		mcfg.MaxRetries = int(v)
+		mcfg.RetriesOff = v == 0
+	}
+	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
+		}
+		mcfg.RequestTimeout = d
+	}
+	return mcfg
 }
 
 func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
@@ -271,7 +280,8 @@ func envSetting[T any](diags *diag.Diagnostics, name string, configured *T, env 
 
 func parseRate(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < minRequestsPerSecond {
+	// Written so that NaN fails too; +Inf would lift the limit altogether.
+	if err != nil || !(f >= minRequestsPerSecond) || math.IsInf(f, 1) {
 		return 0, fmt.Errorf("want a number of at least %v", minRequestsPerSecond)
 	}
 	return f, nil
