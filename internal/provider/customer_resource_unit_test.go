@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,7 +29,7 @@ func storedCustomer() customerModel {
 		customerAttrs: customerAttrs{
 			ID: types.StringValue("c-1"), Name: types.StringValue("Ann"), Email: newEmailValue("ann@example.com"),
 			ExternalRef: types.StringValue("ref-1"), HasPassword: types.BoolValue(true),
-			CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-01T00:00:00Z"),
+			CreatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"), UpdatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"),
 		},
 		Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
 	}
@@ -178,7 +179,7 @@ func TestPlanUpdate(t *testing.T) {
 			// computed values and holds the write-only password.
 			plan := state
 			config := state
-			config.ID, config.HasPassword, config.CreatedAt, config.UpdatedAt = types.StringNull(), types.BoolNull(), types.StringNull(), types.StringNull()
+			config.ID, config.HasPassword, config.CreatedAt, config.UpdatedAt = types.StringNull(), types.BoolNull(), timetypes.NewRFC3339Null(), timetypes.NewRFC3339Null()
 			tc.change(&plan, &config)
 			config.Name, config.Email, config.ExternalRef, config.Password, config.PasswordWOVersion = plan.Name, plan.Email, plan.ExternalRef, plan.Password, plan.PasswordWOVersion
 

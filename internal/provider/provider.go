@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"math"
 	"os"
 	"strconv"
@@ -64,12 +65,12 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	ClientID             types.String  `tfsdk:"client_id"`
-	ClientSecret         types.String  `tfsdk:"client_secret"`
-	APIBaseURL           types.String  `tfsdk:"api_base_url"`
-	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
-	MaxRetries           types.Int64   `tfsdk:"max_retries"`
-	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	ClientID             types.String         `tfsdk:"client_id"`
+	ClientSecret         types.String         `tfsdk:"client_secret"`
+	APIBaseURL           types.String         `tfsdk:"api_base_url"`
+	MaxRequestsPerSecond types.Float64        `tfsdk:"max_requests_per_second"`
+	MaxRetries           types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout       timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -105,9 +106,9 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.Int64{int64validator.Between(0, maxRetriesAllowed)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a positive duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
 			},
 		},
 	}
@@ -193,13 +194,20 @@ func clientConfig(cfg providerModel, diags *diag.Diagnostics) moltin.Config {
 		mcfg.MaxRetries = int(v)
 		mcfg.RetriesOff = v == 0
 	}
-	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
+	// The schema's type has checked the configured value's syntax; its sign,
+	// and the environment variable, are checked here.
+	var timeout *time.Duration
+	if !cfg.RequestTimeout.IsNull() {
+		d, ds := cfg.RequestTimeout.ValueGoDuration()
+		diags.Append(ds...)
+		timeout = &d
+	}
+	if v, ok := envSetting(diags, "request_timeout", timeout, envRequestTimeout, time.ParseDuration); ok {
+		if v <= 0 {
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
+				fmt.Sprintf("%s is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
 		}
-		mcfg.RequestTimeout = d
+		mcfg.RequestTimeout = v
 	}
 	return mcfg
 }

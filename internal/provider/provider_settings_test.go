@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestClientConfig(t *testing.T) {
 				m.APIBaseURL = types.StringValue("https://useast.api.elasticpath.com")
 				m.MaxRequestsPerSecond = types.Float64Value(100)
 				m.MaxRetries = types.Int64Value(3)
-				m.RequestTimeout = types.StringValue("1m")
+				m.RequestTimeout = timetypes.NewGoDurationValueFromStringMust("1m")
 			},
 			want: func(c *moltin.Config) {
 				c.BaseURL = "https://useast.api.elasticpath.com"
@@ -77,7 +78,7 @@ func TestClientConfig(t *testing.T) {
 			block: func(m *providerModel) {
 				credentials(m)
 				m.MaxRetries = types.Int64Value(2)
-				m.RequestTimeout = types.StringValue("10s")
+				m.RequestTimeout = timetypes.NewGoDurationValueFromStringMust("10s")
 			},
 			env:  map[string]string{"EPCC_CLIENT_ID": "env-id", "EPCC_MAX_RETRIES": "not a number", "EPCC_REQUEST_TIMEOUT": "soon"},
 			want: func(c *moltin.Config) { c.MaxRetries, c.RequestTimeout = 2, 10*time.Second },
@@ -145,13 +146,21 @@ func TestClientConfig(t *testing.T) {
 			name:  "timeout not a duration",
 			block: credentials,
 			env:   map[string]string{"EPCC_REQUEST_TIMEOUT": "soon"},
-			errs:  map[string]string{"request_timeout": `"soon" is not a positive duration`},
+			errs:  map[string]string{"request_timeout": `EPCC_REQUEST_TIMEOUT="soon": time: invalid duration "soon"`},
 		},
 		{
 			name:  "timeout zero",
 			block: credentials,
 			env:   map[string]string{"EPCC_REQUEST_TIMEOUT": "0s"},
-			errs:  map[string]string{"request_timeout": `"0s" is not a positive duration`},
+			errs:  map[string]string{"request_timeout": `0s is not a positive duration`},
+		},
+		{
+			name: "timeout negative in the block",
+			block: func(m *providerModel) {
+				credentials(m)
+				m.RequestTimeout = timetypes.NewGoDurationValueFromStringMust("-5s")
+			},
+			errs: map[string]string{"request_timeout": `-5s is not a positive duration`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,7 +171,7 @@ func TestClientConfig(t *testing.T) {
 			}
 			m := providerModel{
 				ClientID: types.StringNull(), ClientSecret: types.StringNull(), APIBaseURL: types.StringNull(),
-				MaxRequestsPerSecond: types.Float64Null(), MaxRetries: types.Int64Null(), RequestTimeout: types.StringNull(),
+				MaxRequestsPerSecond: types.Float64Null(), MaxRetries: types.Int64Null(), RequestTimeout: timetypes.NewGoDurationNull(),
 			}
 			if tc.block != nil {
 				tc.block(&m)
