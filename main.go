@@ -6,8 +6,6 @@ import (
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
 
@@ -27,12 +25,7 @@ func main() {
 		}
 	}
 	provider.TuneGC(os.Getenv)
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/moltin-community/moltin",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	if err := provider.Serve(context.Background(), version, debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -98,14 +98,9 @@ func main() {
 
 func run(ctx context.Context, o options) error {
 	start := time.Now()
-	root, err := clitest.ModuleRoot()
+	root, err := moduleAndTofu(ctx, &o)
 	if err != nil {
 		return err
-	}
-	if o.tofu == "" {
-		if o.tofu, err = ensureTofu(ctx, root); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(os.Stderr, "building the provider...\n")
 	var providerDir string
@@ -151,6 +146,19 @@ func run(ctx context.Context, o options) error {
 		return errors.New("more API requests than the minimum: " + extra)
 	}
 	return nil
+}
+
+// moduleAndTofu returns the module's root and, unless -tofu named one, sets
+// o.tofu to the project's OpenTofu binary.
+func moduleAndTofu(ctx context.Context, o *options) (string, error) {
+	root, err := clitest.ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	if o.tofu == "" {
+		o.tofu, err = ensureTofu(ctx, root)
+	}
+	return root, err
 }
 
 // ensureTofu asks the project's script for the OpenTofu binary, building it

@@ -40,14 +40,9 @@ type tweakCell struct {
 // own emulator and working directory, and the variants take turns step by
 // step, so that the machine's load falls on them alike.
 func runTweaks(ctx context.Context, o options, rates []float64) error {
-	root, err := clitest.ModuleRoot()
+	root, err := moduleAndTofu(ctx, &o)
 	if err != nil {
 		return err
-	}
-	if o.tofu == "" {
-		if o.tofu, err = ensureTofu(ctx, root); err != nil {
-			return err
-		}
 	}
 	providerDir, err := buildVariant(ctx, root, "./internal/bench/tweakprovider")
 	if err != nil {

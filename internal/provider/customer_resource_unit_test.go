@@ -22,6 +22,16 @@ type planUpdateCase struct {
 	// want is the update's request body, or "" for no request at all.
 	want    string
 	unknown bool
+	// config, when set, edits the configuration last.
+	config func(c *customerModel)
+}
+
+// moveToWO moves the password from password to password_wo (version 1).
+func moveToWO(password string) func(p, c *customerModel) {
+	return func(p, c *customerModel) {
+		p.Password = types.StringNull()
+		sendWO(1, password)(p, c)
+	}
 }
 
 func storedCustomer() customerModel {
@@ -32,6 +42,14 @@ func storedCustomer() customerModel {
 			CreatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"), UpdatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"),
 		},
 		Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
+	}
+}
+
+// sendWO sets password_wo and its version.
+func sendWO(version int64, password string) func(p, c *customerModel) {
+	return func(p, c *customerModel) {
+		p.PasswordWOVersion = types.Int64Value(version)
+		c.PasswordWO = types.StringValue(password)
 	}
 }
 
@@ -99,22 +117,11 @@ func TestPlanUpdate(t *testing.T) {
 			state:  func(s *customerModel) { s.Password = types.StringValue("pw-1") },
 			change: func(p, _ *customerModel) { p.Password = types.StringNull() },
 		},
+		{name: "password_wo first sent with its version", change: sendWO(1, "wo-1"), want: `{"data":{"password":"wo-1","type":"customer"}}`},
 		{
-			name: "password_wo first sent with its version",
-			change: func(p, c *customerModel) {
-				p.PasswordWOVersion = types.Int64Value(1)
-				c.PasswordWO = types.StringValue("wo-1")
-			},
-			want: `{"data":{"password":"wo-1","type":"customer"}}`,
-		},
-		{
-			name:  "password_wo rotated by its version",
-			state: func(s *customerModel) { s.PasswordWOVersion = types.Int64Value(1) },
-			change: func(p, c *customerModel) {
-				p.PasswordWOVersion = types.Int64Value(2)
-				c.PasswordWO = types.StringValue("wo-2")
-			},
-			want: `{"data":{"password":"wo-2","type":"customer"}}`,
+			name:   "password_wo rotated by its version",
+			state:  func(s *customerModel) { s.PasswordWOVersion = types.Int64Value(1) },
+			change: sendWO(2, "wo-2"), want: `{"data":{"password":"wo-2","type":"customer"}}`,
 		},
 		{
 			name:   "password_wo changed without its version is not sent",
@@ -129,23 +136,14 @@ func TestPlanUpdate(t *testing.T) {
 			},
 		},
 		{
-			name:  "the same password moved from password to password_wo sends nothing",
-			state: func(s *customerModel) { s.Password = types.StringValue("pw-1") },
-			change: func(p, c *customerModel) {
-				p.Password = types.StringNull()
-				p.PasswordWOVersion = types.Int64Value(1)
-				c.PasswordWO = types.StringValue("pw-1")
-			},
+			name:   "the same password moved from password to password_wo sends nothing",
+			state:  func(s *customerModel) { s.Password = types.StringValue("pw-1") },
+			change: moveToWO("pw-1"),
 		},
 		{
-			name:  "another password moved from password to password_wo is sent",
-			state: func(s *customerModel) { s.Password = types.StringValue("pw-1") },
-			change: func(p, c *customerModel) {
-				p.Password = types.StringNull()
-				p.PasswordWOVersion = types.Int64Value(1)
-				c.PasswordWO = types.StringValue("wo-1")
-			},
-			want: `{"data":{"password":"wo-1","type":"customer"}}`,
+			name:   "another password moved from password to password_wo is sent",
+			state:  func(s *customerModel) { s.Password = types.StringValue("pw-1") },
+			change: moveToWO("wo-1"), want: `{"data":{"password":"wo-1","type":"customer"}}`,
 		},
 		{
 			name:  "password_wo moved back to password is sent",
@@ -161,14 +159,7 @@ func TestPlanUpdate(t *testing.T) {
 		{name: "external_ref unknown", change: func(p, _ *customerModel) { p.ExternalRef = types.StringUnknown() }, unknown: true},
 		{name: "password unknown", change: func(p, _ *customerModel) { p.Password = types.StringUnknown() }, unknown: true},
 		{name: "password_wo_version unknown", change: func(p, _ *customerModel) { p.PasswordWOVersion = types.Int64Unknown() }, unknown: true},
-		{
-			name: "password_wo unknown",
-			change: func(p, c *customerModel) {
-				p.PasswordWOVersion = types.Int64Value(1)
-				c.PasswordWO = types.StringUnknown()
-			},
-			unknown: true,
-		},
+		{name: "password_wo unknown", change: sendWO(1, ""), config: func(c *customerModel) { c.PasswordWO = types.StringUnknown() }, unknown: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			state := storedCustomer()
@@ -182,6 +173,9 @@ func TestPlanUpdate(t *testing.T) {
 			config.ID, config.HasPassword, config.CreatedAt, config.UpdatedAt = types.StringNull(), types.BoolNull(), timetypes.NewRFC3339Null(), timetypes.NewRFC3339Null()
 			tc.change(&plan, &config)
 			config.Name, config.Email, config.ExternalRef, config.Password, config.PasswordWOVersion = plan.Name, plan.Email, plan.ExternalRef, plan.Password, plan.PasswordWOVersion
+			if tc.config != nil {
+				tc.config(&config)
+			}
 
 			update, unknown := planUpdate(&state, &plan, &config)
 			if unknown != tc.unknown {

@@ -126,21 +126,7 @@ func dynamicValue(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value
 // that the configuration leaves null.
 func proposedNewState(t *testing.T, typ tftypes.Type, prior, config *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
 	t.Helper()
-	p, err := prior.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := config.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pm, cm map[string]tftypes.Value
-	if err := p.As(&pm); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.As(&cm); err != nil {
-		t.Fatal(err)
-	}
+	pm, cm := objectAttrs(t, typ, prior), objectAttrs(t, typ, config)
 	out := map[string]tftypes.Value{}
 	for name, v := range cm {
 		out[name] = v
@@ -156,16 +142,27 @@ func proposedNewState(t *testing.T, typ tftypes.Type, prior, config *tfprotov6.D
 
 func assertSameValue(t *testing.T, what string, typ tftypes.Type, got, want *tfprotov6.DynamicValue) {
 	t.Helper()
-	g, err := got.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := want.Unmarshal(typ)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, w := objectValue(t, typ, got), objectValue(t, typ, want)
 	if !g.Equal(w) {
 		diffs, _ := g.Diff(w)
 		t.Errorf("%s differs from the state the previous version wrote: %v\ngot  %s\nwant %s", what, diffs, g, w)
 	}
+}
+
+func objectValue(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.Value {
+	t.Helper()
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func objectAttrs(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
+	t.Helper()
+	var attrs map[string]tftypes.Value
+	if err := objectValue(t, typ, dv).As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -71,6 +72,16 @@ type providerModel struct {
 	MaxRequestsPerSecond types.Float64        `tfsdk:"max_requests_per_second"`
 	MaxRetries           types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout       timetypes.GoDuration `tfsdk:"request_timeout"`
+}
+
+// Serve serves the provider over protocol 6 under its registry address: for
+// main, and for the benchmark's variants of it.
+func Serve(ctx context.Context, version string, debug bool) error {
+	return providerserver.Serve(ctx, New(version), providerserver.ServeOpts{
+		Address:         "registry.terraform.io/moltin-community/moltin",
+		Debug:           debug,
+		ProtocolVersion: 6,
+	})
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -17,6 +17,15 @@ import (
 // starts from an empty environment.
 var settingsEnv = [][]string{envClientID, envClientSecret, envBaseURL, envMaxRequestsPerSecond, envMaxRetries, envRequestTimeout}
 
+type clientConfigCase struct {
+	name  string
+	block func(m *providerModel)
+	env   map[string]string
+	want  func(c *moltin.Config) // the expected config, from the defaults
+	// errs are the attributes with an error, each with a part of its detail.
+	errs map[string]string
+}
+
 // TestClientConfig reads the settings from the provider block and from the
 // environment, without a CLI. It sets the process environment, so it does
 // not run in parallel.
@@ -24,15 +33,11 @@ func TestClientConfig(t *testing.T) {
 	credentials := func(m *providerModel) {
 		m.ClientID, m.ClientSecret = types.StringValue("id"), types.StringValue("secret")
 	}
-	for _, tc := range []struct {
-		name  string
-		block func(m *providerModel)
-		env   map[string]string
-		want  func(c *moltin.Config) // the expected config, from the defaults
-		// errs are the attributes with an error, each with a part of its
-		// detail.
-		errs map[string]string
-	}{
+	// badEnv is a case of one invalid environment variable.
+	badEnv := func(name, key, value, attr, detail string) clientConfigCase {
+		return clientConfigCase{name: name, block: credentials, env: map[string]string{key: value}, errs: map[string]string{attr: detail}}
+	}
+	for _, tc := range []clientConfigCase{
 		{
 			name:  "defaults",
 			block: credentials,
@@ -106,54 +111,14 @@ func TestClientConfig(t *testing.T) {
 			block: func(m *providerModel) { credentials(m); m.APIBaseURL = types.StringValue("http://api.moltin.com") },
 			errs:  map[string]string{"api_base_url": "plain http to a host that is not loopback"},
 		},
-		{
-			name:  "rate below the least",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_REQUESTS_PER_SECOND": "0.09"},
-			errs:  map[string]string{"max_requests_per_second": `EPCC_MAX_REQUESTS_PER_SECOND="0.09": want a number of at least 0.1`},
-		},
-		{
-			name:  "rate not a number",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_REQUESTS_PER_SECOND": "fast"},
-			errs:  map[string]string{"max_requests_per_second": "want a number of at least 0.1"},
-		},
-		{
-			name:  "rate not a number at all",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_REQUESTS_PER_SECOND": "NaN"},
-			errs:  map[string]string{"max_requests_per_second": "want a number of at least 0.1"},
-		},
-		{
-			name:  "rate infinite",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_REQUESTS_PER_SECOND": "+Inf"},
-			errs:  map[string]string{"max_requests_per_second": "want a number of at least 0.1"},
-		},
-		{
-			name:  "retries above the most",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_RETRIES": "101"},
-			errs:  map[string]string{"max_retries": `EPCC_MAX_RETRIES="101": want a whole number from 0 to 100`},
-		},
-		{
-			name:  "retries negative",
-			block: credentials,
-			env:   map[string]string{"EPCC_MAX_RETRIES": "-1"},
-			errs:  map[string]string{"max_retries": "want a whole number from 0 to 100"},
-		},
-		{
-			name:  "timeout not a duration",
-			block: credentials,
-			env:   map[string]string{"EPCC_REQUEST_TIMEOUT": "soon"},
-			errs:  map[string]string{"request_timeout": `EPCC_REQUEST_TIMEOUT="soon": time: invalid duration "soon"`},
-		},
-		{
-			name:  "timeout zero",
-			block: credentials,
-			env:   map[string]string{"EPCC_REQUEST_TIMEOUT": "0s"},
-			errs:  map[string]string{"request_timeout": `0s is not a positive duration`},
-		},
+		badEnv("rate below the least", "EPCC_MAX_REQUESTS_PER_SECOND", "0.09", "max_requests_per_second", `EPCC_MAX_REQUESTS_PER_SECOND="0.09": want a number of at least 0.1`),
+		badEnv("rate not a number", "EPCC_MAX_REQUESTS_PER_SECOND", "fast", "max_requests_per_second", "want a number of at least 0.1"),
+		badEnv("rate not a number at all", "EPCC_MAX_REQUESTS_PER_SECOND", "NaN", "max_requests_per_second", "want a number of at least 0.1"),
+		badEnv("rate infinite", "EPCC_MAX_REQUESTS_PER_SECOND", "+Inf", "max_requests_per_second", "want a number of at least 0.1"),
+		badEnv("retries above the most", "EPCC_MAX_RETRIES", "101", "max_retries", `EPCC_MAX_RETRIES="101": want a whole number from 0 to 100`),
+		badEnv("retries negative", "EPCC_MAX_RETRIES", "-1", "max_retries", "want a whole number from 0 to 100"),
+		badEnv("timeout not a duration", "EPCC_REQUEST_TIMEOUT", "soon", "request_timeout", `EPCC_REQUEST_TIMEOUT="soon": time: invalid duration "soon"`),
+		badEnv("timeout zero", "EPCC_REQUEST_TIMEOUT", "0s", "request_timeout", `0s is not a positive duration`),
 		{
 			name: "timeout negative in the block",
 			block: func(m *providerModel) {

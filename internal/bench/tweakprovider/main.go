@@ -13,8 +13,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
 
@@ -28,11 +26,7 @@ func main() {
 	if slices.Contains(tweaks, "gc") {
 		provider.TuneGC(os.Getenv)
 	}
-	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/moltin-community/moltin",
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	if err := provider.Serve(context.Background(), "bench", false); err != nil {
 		log.Print(err.Error())
 	}
 }
