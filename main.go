@@ -17,14 +17,14 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	// Log lines that the CLI would drop cost a third of the provider's CPU.
-	// A provider run for a debugger logs to its own terminal: keep those.
+	// Building log lines that the CLI would drop costs much of the provider's
+	// CPU (BENCHMARKS.md). A provider run for a debugger logs to its own
+	// terminal: keep those.
 	if !debug {
 		if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 			log.Fatal(err.Error())
 		}
 	}
-	provider.TuneGC(os.Getenv)
 	if err := provider.Serve(context.Background(), version, debug); err != nil {
 		log.Fatal(err.Error())
 	}

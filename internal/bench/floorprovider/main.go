@@ -34,7 +34,6 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
 	err := providerserver.Serve(context.Background(), func() fwprovider.Provider {
 		return floorProvider{Provider: provider.New("floor")()}
 	}, providerserver.ServeOpts{

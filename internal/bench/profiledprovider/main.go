@@ -38,7 +38,6 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	provider.TuneGC(os.Getenv)
 	if err := provider.Serve(context.Background(), "bench", false); err != nil {
 		log.Print(err.Error())
 	}
