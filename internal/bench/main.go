@@ -43,6 +43,7 @@ type options struct {
 	profileDir  string
 	providerEnv envList
 	floor       bool
+	tweaks      string
 }
 
 // sizeList is -n: numbers of customers, comma-separated.
@@ -95,9 +96,26 @@ func main() {
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
 	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
+	flag.StringVar(&o.tweaks, "tweaks", "", "instead of the sequence, compare the provider's process-wide tweaks (GOGC=400, forced log levels) with and without each, at these client limits in requests/s (comma-separated, such as 25,100), on create, refresh, update and destroy")
 	flag.Parse()
 
 	ctx := context.Background()
+	if o.tweaks != "" {
+		var rates []float64
+		for _, f := range strings.Split(o.tweaks, ",") {
+			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || r <= 0 {
+				fmt.Fprintf(os.Stderr, "bench: -tweaks: %q is not a rate\n", f)
+				os.Exit(2)
+			}
+			rates = append(rates, r)
+		}
+		if err := runTweaks(ctx, o, rates); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -106,14 +124,9 @@ func main() {
 
 func run(ctx context.Context, o options) error {
 	start := time.Now()
-	root, err := clitest.ModuleRoot()
+	root, err := moduleAndTofu(ctx, &o)
 	if err != nil {
 		return err
-	}
-	if o.tofu == "" {
-		if o.tofu, err = ensureTofu(ctx, root); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(os.Stderr, "building the provider...\n")
 	var providerDir string
@@ -171,6 +184,19 @@ func run(ctx context.Context, o options) error {
 		return errors.New("more API requests than the minimum: " + extra)
 	}
 	return nil
+}
+
+// moduleAndTofu returns the module's root and, unless -tofu named one, sets
+// o.tofu to the project's OpenTofu binary.
+func moduleAndTofu(ctx context.Context, o *options) (string, error) {
+	root, err := clitest.ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	if o.tofu == "" {
+		o.tofu, err = ensureTofu(ctx, root)
+	}
+	return root, err
 }
 
 // ensureTofu asks the project's script for the OpenTofu binary, building it
@@ -281,6 +307,8 @@ type version struct {
 	password  int  // password_wo_version, and the password it sends
 	clientRPS bool // raise the client limiter out of the way
 	addresses bool // one moltin_customer_address per customer
+	// clientRate, when not 0 and not clientRPS, is the client's limit.
+	clientRate float64
 }
 
 type step struct {
@@ -529,6 +557,8 @@ func moltinConfig(n int, url string, v version) string {
 	fmt.Fprintf(&sb, "\nprovider \"moltin\" {\n  api_base_url = %q\n", url)
 	if v.clientRPS {
 		sb.WriteString("  max_requests_per_second = 10000\n")
+	} else if v.clientRate > 0 {
+		fmt.Fprintf(&sb, "  max_requests_per_second = %g\n", v.clientRate)
 	}
 	sb.WriteString("}\n")
 	suffix := ""

@@ -273,7 +273,15 @@ resource "moltin_customer" "derived" {
 			config: func(_ *testing.T, env *testEnv, _ string) string {
 				return badProviderSettings(env, env.URL, "", `request_timeout = "soon"`) + badCustomer(okCustomer)
 			},
-			expect: wrapRegexp(`request_timeout: "soon" is not a positive duration such as 30s or 2m`),
+			expect: wrapRegexp(`Invalid Time Duration String Value`, `Given Value: soon`),
+		},
+		{
+			name:     "request_timeout not positive",
+			planTime: true,
+			config: func(_ *testing.T, env *testEnv, _ string) string {
+				return badProviderSettings(env, env.URL, "", `request_timeout = "0s"`) + badCustomer(okCustomer)
+			},
+			expect: wrapRegexp(`Invalid request_timeout`, `0s is not a positive duration such as 30s or 2m`),
 		},
 		{
 			name:     "max_requests_per_second zero",

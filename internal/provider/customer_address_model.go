@@ -2,9 +2,7 @@ package provider
 
 import (
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -115,11 +113,4 @@ func optionalString(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// timestamp is an API time as an RFC 3339 value, formatted by timeValue (the
-// timetypes constructor would drop the milliseconds); null when the API gave
-// none.
-func timestamp(t time.Time) timetypes.RFC3339 {
-	return timetypes.RFC3339{StringValue: timeValue(t)}
 }

@@ -163,7 +163,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	// The managed fields stay as planned (a country in lower case included);
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
-	plan.CreatedAt, plan.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
 }
@@ -231,7 +231,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 func (m *customerAddressModel) setFromAPI(customerID string, a moltin.Address) {
 	m.ID, m.CustomerID = types.StringValue(a.ID), types.StringValue(customerID)
 	m.fromAPI(a.AddressFields)
-	m.CreatedAt, m.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+	m.CreatedAt, m.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -254,7 +254,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 			r.addError(&resp.Diagnostics, summary, err)
 			return
 		}
-		plan.UpdatedAt = timestamp(a.UpdatedAt)
+		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, state.CustomerID.ValueString(), state.ID.ValueString())...)

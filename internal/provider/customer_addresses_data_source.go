@@ -103,7 +103,7 @@ func (d *customerAddressesDataSource) Read(ctx context.Context, req datasource.R
 		m := &cfg.Addresses[i]
 		m.ID = types.StringValue(a.ID)
 		m.fromAPI(a.AddressFields)
-		m.CreatedAt, m.UpdatedAt = timestamp(a.CreatedAt), timestamp(a.UpdatedAt)
+		m.CreatedAt, m.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"slices"
 	"testing"
 
@@ -49,21 +50,21 @@ func TestCustomerModelMatchesFramework(t *testing.T) {
 			customerAttrs: customerAttrs{
 				ID: types.StringValue("c-1"), Name: types.StringValue("Ann"), Email: newEmailValue("Ann@Example.com"),
 				ExternalRef: types.StringValue("ref"), HasPassword: types.BoolValue(true),
-				CreatedAt: types.StringValue("2026-01-01T00:00:00Z"), UpdatedAt: types.StringValue("2026-01-02T00:00:00Z"),
+				CreatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"), UpdatedAt: timetypes.NewRFC3339ValueMust("2026-01-02T00:00:00Z"),
 			},
 			Password: types.StringValue("pw1"), PasswordWO: types.StringValue("pw2"), PasswordWOVersion: types.Int64Value(7),
 		},
 		"nulls": {
 			customerAttrs: customerAttrs{
 				ID: types.StringNull(), Name: types.StringNull(), Email: emailValue{StringValue: types.StringNull()},
-				ExternalRef: types.StringNull(), HasPassword: types.BoolNull(), CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+				ExternalRef: types.StringNull(), HasPassword: types.BoolNull(), CreatedAt: timetypes.NewRFC3339Null(), UpdatedAt: timetypes.NewRFC3339Null(),
 			},
 			Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
 		},
 		"unknowns, as in a create's plan": {
 			customerAttrs: customerAttrs{
 				ID: types.StringUnknown(), Name: types.StringValue("Bo"), Email: emailValue{StringValue: types.StringUnknown()},
-				ExternalRef: types.StringNull(), HasPassword: types.BoolUnknown(), CreatedAt: types.StringUnknown(), UpdatedAt: types.StringUnknown(),
+				ExternalRef: types.StringNull(), HasPassword: types.BoolUnknown(), CreatedAt: timetypes.NewRFC3339Unknown(), UpdatedAt: timetypes.NewRFC3339Unknown(),
 			},
 			Password: types.StringUnknown(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Unknown(),
 		},
@@ -109,4 +110,50 @@ func TestCustomerModelErrors(t *testing.T) {
 	if _, diags := m.terraformValue(ctx, narrow); !diags.HasError() {
 		t.Error("terraformValue accepted a type without the customer's attributes")
 	}
+}
+
+// BenchmarkCustomerModel compares the field table with the framework's
+// reflection, reading a state into the model and writing it back, as Read
+// and Update do per resource (BENCHMARKS.md has the figures).
+func BenchmarkCustomerModel(b *testing.B) {
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	NewCustomerResource().Schema(ctx, resource.SchemaRequest{}, &resp)
+	s := resp.Schema
+	m := customerModel{
+		customerAttrs: customerAttrs{
+			ID: types.StringValue("c-1"), Name: types.StringValue("Ann"), Email: newEmailValue("ann@example.com"),
+			ExternalRef: types.StringValue("ref"), HasPassword: types.BoolValue(true),
+			CreatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"), UpdatedAt: timetypes.NewRFC3339ValueMust("2026-01-02T00:00:00Z"),
+		},
+		Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Value(1),
+	}
+	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
+	if diags := m.setState(ctx, &state); diags.HasError() {
+		b.Fatal(diags)
+	}
+	b.Run("field table", func(b *testing.B) {
+		for b.Loop() {
+			var got customerModel
+			if diags := got.readModel(ctx, state.Raw); diags.HasError() {
+				b.Fatal(diags)
+			}
+			out := tfsdk.State{Schema: s, Raw: state.Raw}
+			if diags := got.setState(ctx, &out); diags.HasError() {
+				b.Fatal(diags)
+			}
+		}
+	})
+	b.Run("framework reflection", func(b *testing.B) {
+		for b.Loop() {
+			var got customerModel
+			if diags := state.Get(ctx, &got); diags.HasError() {
+				b.Fatal(diags)
+			}
+			out := tfsdk.State{Schema: s, Raw: state.Raw}
+			if diags := out.Set(ctx, &got); diags.HasError() {
+				b.Fatal(diags)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -23,13 +24,13 @@ import (
 // whole moltin_customer data source, one element of moltin_customers, and the
 // part of moltin_customer that is not a password.
 type customerAttrs struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	Email       emailValue   `tfsdk:"email"`
-	ExternalRef types.String `tfsdk:"external_ref"`
-	HasPassword types.Bool   `tfsdk:"has_password"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
+	ID          types.String      `tfsdk:"id"`
+	Name        types.String      `tfsdk:"name"`
+	Email       emailValue        `tfsdk:"email"`
+	ExternalRef types.String      `tfsdk:"external_ref"`
+	HasPassword types.Bool        `tfsdk:"has_password"`
+	CreatedAt   timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt   timetypes.RFC3339 `tfsdk:"updated_at"`
 }
 
 // customerAttrsOf is the one mapping of an API customer to Terraform values.
@@ -63,18 +64,19 @@ func customerDataAttributes(id, email schema.StringAttribute) map[string]schema.
 		"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
 		"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
 		"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
-		"created_at":   schema.StringAttribute{MarkdownDescription: descCustomerCreatedAt, Computed: true},
-		"updated_at":   schema.StringAttribute{MarkdownDescription: descCustomerUpdatedAt, Computed: true},
+		"created_at":   schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descCustomerCreatedAt, Computed: true},
+		"updated_at":   schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descCustomerUpdatedAt, Computed: true},
 	}
 }
 
-// timeValue is an API timestamp as an RFC 3339 string; null when the API
-// gave none.
-func timeValue(t time.Time) types.String {
+// timeValue is an API timestamp as an RFC 3339 string in UTC, with the
+// fraction of a second the API gave (timetypes.NewRFC3339TimeValue would drop
+// it); null when the API gave none.
+func timeValue(t time.Time) timetypes.RFC3339 {
 	if t.IsZero() {
-		return types.StringNull()
+		return timetypes.NewRFC3339Null()
 	}
-	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+	return timetypes.RFC3339{StringValue: types.StringValue(t.UTC().Format(time.RFC3339Nano))}
 }
 
 // clientFromProviderData takes the API client that the provider's Configure

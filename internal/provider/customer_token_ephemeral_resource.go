@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -31,11 +32,11 @@ type customerTokenEphemeralResource struct {
 }
 
 type customerTokenModel struct {
-	Email      types.String `tfsdk:"email"`
-	Password   types.String `tfsdk:"password"`
-	CustomerID types.String `tfsdk:"customer_id"`
-	Token      types.String `tfsdk:"token"`
-	ExpiresAt  types.String `tfsdk:"expires_at"`
+	Email      types.String      `tfsdk:"email"`
+	Password   types.String      `tfsdk:"password"`
+	CustomerID types.String      `tfsdk:"customer_id"`
+	Token      types.String      `tfsdk:"token"`
+	ExpiresAt  timetypes.RFC3339 `tfsdk:"expires_at"`
 }
 
 func (r *customerTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -69,6 +70,7 @@ func (r *customerTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.S
 				Sensitive:           true,
 			},
 			"expires_at": schema.StringAttribute{
+				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the token expires (RFC 3339).",
 				Computed:            true,
 			},

@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -24,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -67,13 +70,24 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	ClientID             types.String  `tfsdk:"client_id"`
-	ClientSecret         types.String  `tfsdk:"client_secret"`
-	APIBaseURL           types.String  `tfsdk:"api_base_url"`
-	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
-	MaxRetries           types.Int64   `tfsdk:"max_retries"`
-	RequestTimeout       types.String  `tfsdk:"request_timeout"`
-	AdoptExisting        types.Bool    `tfsdk:"adopt_existing_customers"`
+	ClientID             types.String         `tfsdk:"client_id"`
+	ClientSecret         types.String         `tfsdk:"client_secret"`
+	APIBaseURL           types.String         `tfsdk:"api_base_url"`
+	MaxRequestsPerSecond types.Float64        `tfsdk:"max_requests_per_second"`
+	MaxRetries           types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout       timetypes.GoDuration `tfsdk:"request_timeout"`
+	AdoptExisting        types.Bool           `tfsdk:"adopt_existing_customers"`
+}
+
+// Serve serves the provider over protocol 6 under its registry address, for
+// main and for the benchmark's variants of it, through the server that lets
+// go of each RPC's context when it returns (see NewProtocol6Server).
+func Serve(_ context.Context, version string, debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(ProviderAddress, NewProtocol6Server(New(version)()), opts...)
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -109,9 +123,9 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.Int64{int64validator.Between(0, maxRetriesAllowed)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s. When a run is interrupted, a create, update or delete already sent is still awaited this long, so that its result reaches the state.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: fmt.Sprintf("How long one HTTP attempt may take, as a positive duration such as `30s` or `1m`. Falls back to `EPCC_REQUEST_TIMEOUT`; defaults to `%s`. One operation, its retries included, is bounded by %s. When a run is interrupted, a create, update or delete already sent is still awaited this long, so that its result reaches the state.", moltin.DefaultRequestTimeout, moltin.DefaultMaxElapsed),
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
 			},
 			"adopt_existing_customers": schema.BoolAttribute{
 				MarkdownDescription: "Meant for test stores. When a create meets a customer that already has the email (left behind by a run that was killed, or by a lost state), take that customer over instead of failing: update only the attributes that differ from the configuration (and the password, when one is configured) and warn with its id. The risk: a customer that someone else created with that email is taken over, and changed, and destroyed with the resource. A customer created by the same run is never adopted. Falls back to `EPCC_ADOPT_EXISTING_CUSTOMERS`; defaults to `false`.",
@@ -150,49 +164,9 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	clientID := stringOrEnv(cfg.ClientID, envClientID)
-	clientSecret := stringOrEnv(cfg.ClientSecret, envClientSecret)
-	baseURL := stringOrEnv(cfg.APIBaseURL, envBaseURL)
-	if baseURL == "" {
-		baseURL = moltin.DefaultBaseURL
-	}
-	if clientID == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing client_id",
-			"The provider needs the store's client ID. Set client_id in the provider block or the "+joinOr(envClientID)+" environment variable.")
-	}
-	if clientSecret == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
-			"The provider needs the store's client secret. Set the "+joinOr(envClientSecret)+" environment variable (preferred) or client_secret in the provider block.")
-	}
-	if _, err := moltin.ParseBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("api_base_url"), "Invalid api_base_url", err.Error())
-	}
-
-	mcfg := moltin.Config{
-		BaseURL:      baseURL,
-		ClientID:     clientID,
-		ClientSecret: clientSecret,
-		UserAgent:    fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion),
-		Logger:       tflogLogger{},
-	}
-	if v, ok := envSetting(&resp.Diagnostics, "max_requests_per_second", cfg.MaxRequestsPerSecond.ValueFloat64Pointer(), envMaxRequestsPerSecond, parseRate); ok {
-		mcfg.MaxRequestsPerSecond = v
-	}
-	if v, ok := envSetting(&resp.Diagnostics, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
-		mcfg.MaxRetries = int(v)
-		mcfg.RetriesOff = v == 0
-	}
-	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("%q is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
-		}
-		mcfg.RequestTimeout = d
-	}
-	if v, ok := envSetting(&resp.Diagnostics, "adopt_existing_customers", cfg.AdoptExisting.ValueBoolPointer(), envAdoptExisting, parseBool); ok {
-		mcfg.AdoptExistingCustomers = v
-	}
+	mcfg := clientConfig(cfg, &resp.Diagnostics)
+	mcfg.UserAgent = fmt.Sprintf("terraform-provider-moltin/%s (+https://registry.terraform.io/providers/moltin-community/moltin) Terraform/%s", p.version, req.TerraformVersion)
+	mcfg.Logger = tflogLogger{}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,6 +181,61 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
 	resp.ListResourceData = client
+}
+
+// clientConfig reads the client's settings, each from the provider block or
+// else from its environment variables, and adds an error naming the
+// attribute for each one that is missing or invalid.
+func clientConfig(cfg providerModel, diags *diag.Diagnostics) moltin.Config {
+	clientID := stringOrEnv(cfg.ClientID, envClientID)
+	clientSecret := stringOrEnv(cfg.ClientSecret, envClientSecret)
+	baseURL := stringOrEnv(cfg.APIBaseURL, envBaseURL)
+	if baseURL == "" {
+		baseURL = moltin.DefaultBaseURL
+	}
+	if clientID == "" {
+		diags.AddAttributeError(path.Root("client_id"), "Missing client_id",
+			"The provider needs the store's client ID. Set client_id in the provider block or the "+joinOr(envClientID)+" environment variable.")
+	}
+	if clientSecret == "" {
+		diags.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
+			"The provider needs the store's client secret. Set the "+joinOr(envClientSecret)+" environment variable (preferred) or client_secret in the provider block.")
+	}
+	if _, err := moltin.ParseBaseURL(baseURL); err != nil {
+		diags.AddAttributeError(path.Root("api_base_url"), "Invalid api_base_url", err.Error())
+	}
+
+	mcfg := moltin.Config{
+		BaseURL:      baseURL,
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+	}
+	if v, ok := envSetting(diags, "max_requests_per_second", cfg.MaxRequestsPerSecond.ValueFloat64Pointer(), envMaxRequestsPerSecond, parseRate); ok {
+		mcfg.MaxRequestsPerSecond = v
+	}
+	if v, ok := envSetting(diags, "max_retries", cfg.MaxRetries.ValueInt64Pointer(), envMaxRetries, parseRetries); ok {
+		mcfg.MaxRetries = int(v)
+		mcfg.RetriesOff = v == 0
+	}
+	// The schema's type has checked the configured value's syntax; its sign,
+	// and the environment variable, are checked here.
+	var timeout *time.Duration
+	if !cfg.RequestTimeout.IsNull() {
+		d, ds := cfg.RequestTimeout.ValueGoDuration()
+		diags.Append(ds...)
+		timeout = &d
+	}
+	if v, ok := envSetting(diags, "request_timeout", timeout, envRequestTimeout, time.ParseDuration); ok {
+		if v <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("%s is not a positive duration such as 30s or 2m (from request_timeout or %s).", v, joinOr(envRequestTimeout)))
+		}
+		mcfg.RequestTimeout = v
+	}
+	if v, ok := envSetting(diags, "adopt_existing_customers", cfg.AdoptExisting.ValueBoolPointer(), envAdoptExisting, parseBool); ok {
+		mcfg.AdoptExistingCustomers = v
+	}
+	return mcfg
 }
 
 func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
@@ -296,7 +325,8 @@ func envSetting[T any](diags *diag.Diagnostics, name string, configured *T, env 
 
 func parseRate(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < minRequestsPerSecond {
+	// Written so that NaN fails too; +Inf would lift the limit altogether.
+	if err != nil || !(f >= minRequestsPerSecond) || math.IsInf(f, 1) {
 		return 0, fmt.Errorf("want a number of at least %v", minRequestsPerSecond)
 	}
 	return f, nil

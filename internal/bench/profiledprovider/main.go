@@ -6,13 +6,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
@@ -39,8 +38,7 @@ func main() {
 	if err := provider.QuietUnreadLogs(os.Getenv, os.Setenv); err != nil {
 		log.Fatal(err)
 	}
-	err := tf6server.Serve(provider.ProviderAddress, provider.NewProtocol6Server(provider.New("bench")()))
-	if err != nil {
+	if err := provider.Serve(context.Background(), "bench", false); err != nil {
 		log.Print(err.Error())
 	}
 }
