@@ -22,11 +22,12 @@ import (
 func TestAccCustomer_adoptExisting(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	left, err := env.CreateCustomer("Left Behind", "left@example.com", "", nil)
+	email := env.email("left")
+	left, err := env.CreateCustomer("Left Behind", email, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := customerConfig{Name: "Ann Adopted", Email: "left@example.com", ExternalRef: strPtr("crm-7")}
+	want := customerConfig{Name: "Ann Adopted", Email: email, ExternalRef: strPtr("crm-7")}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -45,16 +46,18 @@ func TestAccCustomer_adoptExisting(t *testing.T) {
 					if n := len(env.Customers()); n != 1 {
 						return fmt.Errorf("%d customers; want the adopted one alone", n)
 					}
-					puts := 0
-					for _, r := range env.Requests() {
-						if r.Method == http.MethodPut {
-							puts++
+					return env.wire("one PUT adopts the customer", func() error {
+						puts := 0
+						for _, r := range env.Requests() {
+							if r.Method == http.MethodPut {
+								puts++
+							}
 						}
-					}
-					if puts != 1 {
-						return fmt.Errorf("%d PUTs; want one", puts)
-					}
-					return nil
+						if puts != 1 {
+							return fmt.Errorf("%d PUTs; want one", puts)
+						}
+						return nil
+					})
 				},
 			},
 		},
@@ -66,16 +69,16 @@ func TestAccCustomer_adoptExisting(t *testing.T) {
 func TestAccCustomer_adoptNeverSameRun(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	config := env.providerBlock("adopt_existing_customers = true") + `
+	config := env.providerBlock("adopt_existing_customers = true") + fmt.Sprintf(`
 resource "moltin_customer" "a" {
   name  = "Twin A"
-  email = "twin@example.com"
+  email = %[1]q
 }
 resource "moltin_customer" "b" {
   name  = "Twin B"
-  email = "twin@example.com"
+  email = %[1]q
 }
-`
+`, env.email("twin"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -85,16 +88,22 @@ resource "moltin_customer" "b" {
 	})
 	// The destroy after the test removed the one customer; the log says
 	// what the apply did.
-	created := 0
-	for _, r := range env.Requests() {
-		if r.Kind == emulator.KindCreate && r.Status == http.StatusCreated {
-			created++
+	err := env.wire("one customer created, none adopted by the twin", func() error {
+		created := 0
+		for _, r := range env.Requests() {
+			if r.Kind == emulator.KindCreate && r.Status == http.StatusCreated {
+				created++
+			}
+			if r.Method == http.MethodPut {
+				return fmt.Errorf("a PUT was sent: %s %s", r.Method, r.Path)
+			}
 		}
-		if r.Method == http.MethodPut {
-			t.Errorf("a PUT was sent: %s %s", r.Method, r.Path)
+		if created != 1 {
+			return fmt.Errorf("%d customers created; want 1", created)
 		}
-	}
-	if created != 1 {
-		t.Errorf("%d customers created; want 1", created)
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
 	}
 }
