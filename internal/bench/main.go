@@ -44,6 +44,7 @@ type options struct {
 	providerEnv envList
 	floor       bool
 	tweaks      string
+	addresses   bool
 }
 
 // sizeList is -n: numbers of customers, comma-separated.
@@ -96,6 +97,7 @@ func main() {
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
 	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
+	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer (their CLI-side cost grows faster than linearly with N, so a growth run at thousands of customers may leave them out)")
 	flag.StringVar(&o.tweaks, "tweaks", "", "instead of the sequence, compare the provider's process-wide tweaks (GOGC=400, forced log levels) with and without each, at these client limits in requests/s (comma-separated, such as 25,100), on create, refresh, update and destroy")
 	flag.Parse()
 
@@ -332,7 +334,7 @@ func steps(o options) []step {
 	v2 := version{renamed: true, password: 1, clientRPS: true}
 	v3 := version{renamed: true, password: 2, clientRPS: true}
 	withAddresses := version{password: 1, clientRPS: true, addresses: true}
-	return []step{
+	all := []step{
 		{name: "create", args: apply, cfg: v1, check: expectCustomers(n, false, true),
 			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
 		{name: "no-op plan (refresh)", args: plan, cfg: v1, check: expectCustomers(n, false, true),
@@ -352,6 +354,16 @@ func steps(o options) []step {
 		{name: fmt.Sprintf("create, server limit %g/s", o.rateLimit), args: apply, cfg: version{password: 1}, limited: true, check: expectCustomers(n, false, true),
 			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
 	}
+	if o.addresses {
+		return all
+	}
+	out := all[:0]
+	for _, s := range all {
+		if !s.cfg.addresses {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // result is one step's measurements.
