@@ -33,7 +33,8 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 echo "== golangci-lint"
-"$(scripts/ensure-tool.sh lint)" run ./...
+# Without the lock, a developer's own `make lint` cannot fail a test run.
+"$(scripts/ensure-tool.sh lint)" run --allow-parallel-runners ./...
 for extra in scripts/check-*.sh; do
   [ -e "$extra" ] || continue
   echo "== $extra"
