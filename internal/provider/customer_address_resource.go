@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -181,15 +180,7 @@ func (r *customerAddressResource) addError(diags *diag.Diagnostics, summary stri
 }
 
 func addressErrorPath(err error) (path.Path, bool) {
-	var apiErr *moltin.APIError
-	if !errors.As(err, &apiErr) {
-		return path.Empty(), false
-	}
-	for _, o := range apiErr.Errors {
-		if o.Source == nil {
-			continue
-		}
-		field := strings.TrimPrefix(o.Source.Pointer, "/data/")
+	for _, field := range pointedFields(err) {
 		for _, a := range addressAttributes {
 			if a.name == field {
 				return path.Root(field), true

@@ -324,15 +324,8 @@ func (r *customerResource) addError(diags *diag.Diagnostics, summary string, err
 }
 
 func apiErrorPath(err error, config *customerModel) (path.Path, bool) {
-	var apiErr *moltin.APIError
-	if !errors.As(err, &apiErr) {
-		return path.Empty(), false
-	}
-	for _, o := range apiErr.Errors {
-		if o.Source == nil {
-			continue
-		}
-		switch field := strings.TrimPrefix(o.Source.Pointer, "/data/"); field {
+	for _, field := range pointedFields(err) {
+		switch field {
 		case "name", "email", "external_ref":
 			return path.Root(field), true
 		case "password":

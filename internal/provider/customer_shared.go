@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -170,4 +172,21 @@ func listCustomersErrorDetail(client *moltin.Client, err error, filters []moltin
 		detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
 	}
 	return detail
+}
+
+// pointedFields names, in order, the attributes of the request body that an
+// API error's source.pointer points at ("/data/<field>"), for resources to
+// show the error on the attribute's line.
+func pointedFields(err error) []string {
+	var apiErr *moltin.APIError
+	if !errors.As(err, &apiErr) {
+		return nil
+	}
+	var fields []string
+	for _, o := range apiErr.Errors {
+		if o.Source != nil {
+			fields = append(fields, strings.TrimPrefix(o.Source.Pointer, "/data/"))
+		}
+	}
+	return fields
 }
