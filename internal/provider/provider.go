@@ -81,13 +81,35 @@ type providerModel struct {
 
 // Serve serves the provider over protocol 6 under its registry address, for
 // main and for the benchmark's variants of it, through the server that lets
-// go of each RPC's context when it returns (see NewProtocol6Server).
+// go of each RPC's context when it returns (see NewProtocol6Server). Served
+// to a CLI, the process outlives neither a stop signal's requests nor its
+// CLI (see lifecycle.go); a debug server is left to its terminal.
 func Serve(_ context.Context, version string, debug bool) error {
 	var opts []tf6server.ServeOpt
+	var life *lifecycle
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		life = newLifecycle()
+		defer life.watchProcess(longestRequestTimeout)()
 	}
-	return tf6server.Serve(ProviderAddress, NewProtocol6Server(New(version)()), opts...)
+	return tf6server.Serve(ProviderAddress, newProtocol6Server(New(version)(), life), opts...)
+}
+
+// longestRequestTimeout is the longest request_timeout of the provider
+// configurations of this process, or the default when none is configured:
+// how long a request already sent may still take.
+func longestRequestTimeout() time.Duration {
+	clientsMu.Lock()
+	defer clientsMu.Unlock()
+	longest := time.Duration(0)
+	for _, c := range clients {
+		longest = max(longest, c.RequestTimeout())
+	}
+	if longest == 0 {
+		return moltin.DefaultRequestTimeout
+	}
+	return longest
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
