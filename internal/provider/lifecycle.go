@@ -25,9 +25,12 @@ import (
 // Now stopSignals are a stop: nothing new is sent, what is on the wire is
 // awaited (request_timeout bounds it), and the provider keeps answering the
 // CLI until the CLI closes it, so that every result reaches the state. And
-// since a CLI that is killed (SIGKILL, a second Ctrl-C) never closes it, the
-// provider watches its parent: once the CLI is gone it stops too, and exits
-// when its RPCs have returned, or request_timeout after at the latest.
+// since a CLI that dies (SIGKILL; SIGHUP, which the CLIs do not handle; a
+// second Ctrl-C, after which they exit at once) never closes it, the provider
+// watches its parent: once the CLI is gone it stops too, and exits when its
+// RPCs have returned, or request_timeout after at the latest. (Neither
+// go-plugin nor tf6server offers a hook on the end of the CLI's gRPC
+// connection; the parent's pid needs nothing from them.)
 
 // stopSignals are the signals that stop the provider instead of ending it.
 var stopSignals = []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
