@@ -42,6 +42,7 @@ const (
 
 // interruption is how a run is stopped.
 type interruption struct {
+	key   string // for subtest names
 	name  string
 	sig   syscall.Signal
 	group bool // to the CLI's process group, not the CLI alone
@@ -52,13 +53,13 @@ type interruption struct {
 }
 
 var (
-	sigintCLI    = interruption{name: "SIGINT to the CLI", sig: syscall.SIGINT}
-	sigtermCLI   = interruption{name: "SIGTERM to the CLI", sig: syscall.SIGTERM}
-	sigkillCLI   = interruption{name: "SIGKILL to the CLI", sig: syscall.SIGKILL}
-	sigintGroup  = interruption{name: "SIGINT to the group", sig: syscall.SIGINT, group: true}
-	sigtermGroup = interruption{name: "SIGTERM to the group", sig: syscall.SIGTERM, group: true}
-	sigkillGroup = interruption{name: "SIGKILL to the group", sig: syscall.SIGKILL, group: true}
-	ciCancel     = interruption{name: "GitHub Actions cancel to the group", sig: syscall.SIGINT, group: true, ciCancel: true}
+	sigintCLI    = interruption{key: "sigint_cli", name: "SIGINT to the CLI", sig: syscall.SIGINT}
+	sigtermCLI   = interruption{key: "sigterm_cli", name: "SIGTERM to the CLI", sig: syscall.SIGTERM}
+	sigkillCLI   = interruption{key: "sigkill_cli", name: "SIGKILL to the CLI", sig: syscall.SIGKILL}
+	sigintGroup  = interruption{key: "sigint_group", name: "SIGINT to the group", sig: syscall.SIGINT, group: true}
+	sigtermGroup = interruption{key: "sigterm_group", name: "SIGTERM to the group", sig: syscall.SIGTERM, group: true}
+	sigkillGroup = interruption{key: "sigkill_group", name: "SIGKILL to the group", sig: syscall.SIGKILL, group: true}
+	ciCancel     = interruption{key: "ci_cancel_group", name: "GitHub Actions cancel to the group", sig: syscall.SIGINT, group: true, ciCancel: true}
 )
 
 func (in interruption) send(p *clitest.Process) error {
@@ -116,7 +117,7 @@ func TestAccInterrupt_cli(t *testing.T) {
 		r.interruptedDestroy(sigtermGroup)
 	})
 	for _, in := range []interruption{sigintGroup, ciCancel} {
-		t.Run(strings.ReplaceAll(in.name, " ", "_")+"_slow_store", func(t *testing.T) {
+		t.Run(in.key+"_slow_store", func(t *testing.T) {
 			t.Parallel()
 			r := newInterruptRun(t, cli, providerDir, runOptions{latency: slowLatency})
 			r.interruptedCreate(in)
