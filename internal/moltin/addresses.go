@@ -208,31 +208,28 @@ func newestFirst(list []Address) {
 
 // AdoptableAddress says whether a customer's existing address may be taken
 // over for a create of want: rank 0 if not; higher ranks fit better. With a
-// name, only an address of the same name fits; without one, an address with
-// the same required fields (first_name, last_name, line_1, postcode,
-// country), best if it has no name either. exact: nothing differs, so no
-// update is needed.
+// name, only an address of the same name fits; without one, an address
+// without a name either and with the same required fields (first_name,
+// last_name, line_1, postcode, country). A named address never fits an
+// unnamed create: it is more likely another resource's than a leftover of
+// this one. exact: nothing differs, so no update is needed.
 func AdoptableAddress(existing, want AddressFields) (rank int, exact bool) {
 	if existing.Equal(want) {
-		return 3, true
+		return 2, true
+	}
+	if existing.Name != want.Name {
+		return 0, false
 	}
 	if want.Name != "" {
-		if existing.Name != want.Name {
-			return 0, false
-		}
-		return 2, false
+		return 1, false
 	}
 	same := existing.FirstName == want.FirstName && existing.LastName == want.LastName &&
 		existing.Line1 == want.Line1 && existing.Postcode == want.Postcode &&
 		strings.EqualFold(existing.Country, want.Country)
-	switch {
-	case !same:
+	if !same {
 		return 0, false
-	case existing.Name == "":
-		return 2, false
-	default:
-		return 1, false
 	}
+	return 1, false
 }
 
 // GetAddress reads one address; a missing address or customer is an

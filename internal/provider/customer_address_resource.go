@@ -169,7 +169,7 @@ func adoptedAddressMatch(name types.String) string {
 	if !name.IsNull() {
 		return fmt.Sprintf(" with the name %q", name.ValueString())
 	}
-	return " with the same first_name, last_name, line_1, postcode and country"
+	return " without a name, and with the same first_name, last_name, line_1, postcode and country"
 }
 
 // addError adds err as a diagnostic, on the attribute that the API's error
