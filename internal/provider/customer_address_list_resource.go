@@ -87,7 +87,7 @@ func (r *customerAddressListResource) List(ctx context.Context, req list.ListReq
 	items := r.client.Addresses(ctx, customerID, moltin.ListOptions{Limit: listLimit(req)})
 	stream.Results = listResults(ctx, req, items, onError, func(ctx context.Context, a moltin.Address, result *list.ListResult) {
 		result.DisplayName = addressDisplayName(a)
-		result.Diagnostics.Append(setAddressIdentity(ctx, result.Identity, customerID, a.ID)...)
+		result.Diagnostics.Append(setIdentity(ctx, result.Identity, addressIdentityOf(customerID, a.ID))...)
 		if req.IncludeResource {
 			// The resource's own mapping, as its Read sets the state.
 			var m customerAddressModel

@@ -105,7 +105,7 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	stream.Results = listResults(ctx, req, r.client.Customers(ctx, opts), onError, func(ctx context.Context, c moltin.Customer, result *list.ListResult) {
 		result.DisplayName = customerDisplayName(c)
-		result.Diagnostics.Append(setIdentity(ctx, result.Identity, c.ID)...)
+		result.Diagnostics.Append(setIdentity(ctx, result.Identity, customerIdentityOf(c.ID))...)
 		if req.IncludeResource {
 			// The resource's own mapping, with every password attribute
 			// null: the API never returns a password.

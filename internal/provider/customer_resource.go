@@ -17,9 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -125,25 +123,6 @@ func (r *customerResource) IdentitySchema(_ context.Context, _ resource.Identity
 			},
 		},
 	}
-}
-
-// setIdentity records the customer's id as the resource identity, which
-// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
-// 1.12+) keep it beside the state and accept it in import blocks; older
-// clients never ask for it.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	// Built directly rather than with identity.Set, which reflects over a
-	// struct on every call (see customer_model.go).
-	attrs := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}
-	typ := objectType(ctx, identity.Raw, identity.Schema)
-	if err := tftypes.ValidateValue(typ, attrs); err != nil {
-		return modelError(err)
-	}
-	identity.Raw = tftypes.NewValue(typ, attrs)
-	return nil
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -275,7 +254,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.setFromAPI(c)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
@@ -354,7 +333,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		// The framework wants an identity even for a removed resource; clients
 		// that keep none (Terraform before 1.12) would otherwise fail the plan
 		// with "Missing Resource Identity After Read".
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -364,7 +343,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.setFromAPI(c)
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -382,7 +361,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		return
 	}
 	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
@@ -401,7 +380,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.setFromAPI(c)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -444,5 +423,5 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(id))...)
 }
