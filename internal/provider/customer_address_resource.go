@@ -136,9 +136,8 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	a, err := r.client.CreateAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q, so the address cannot be saved for it. Check customer_id "+
-					"(such as moltin_customer.<name>.id). The API said: %s", customerID, r.client.Redact(err.Error())))
+			resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID,
+				"The address cannot be saved for it. Check customer_id (such as moltin_customer.<name>.id). The API said: "+r.client.Redact(err.Error())))
 			return
 		}
 		r.addError(&resp.Diagnostics, "Could not create the address", err)

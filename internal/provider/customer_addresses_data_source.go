@@ -90,8 +90,7 @@ func (d *customerAddressesDataSource) Read(ctx context.Context, req datasource.R
 	customerID := cfg.CustomerID.ValueString()
 	list, err := d.client.ListAddresses(ctx, customerID)
 	if moltin.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-			fmt.Sprintf("No customer in the store has the id %q. Check customer_id.", customerID))
+		resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID, "Check customer_id."))
 		return
 	}
 	if err != nil {
