@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -319,14 +320,23 @@ func importHint(id string) string {
 	return fmt.Sprintf("import {\n  to = moltin_customer.<name>\n  id = %q\n}", id)
 }
 
-func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+// readState is the start of Read and Delete: the state's model, its
+// passwords, and a context that masks them in every log line.
+func readState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, customerModel, []string, bool) {
 	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(state.readModel(ctx, st.Raw)...)
+	if diags.HasError() {
+		return ctx, state, nil, false
 	}
 	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
+	return maskSecrets(ctx, secrets...), state, secrets, true
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
 		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
@@ -384,13 +394,10 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
 	if err := r.client.DeleteCustomer(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete the customer", r.client.Redact(err.Error(), secrets...))
 	}
