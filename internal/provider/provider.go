@@ -242,6 +242,10 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
 		NewCustomerAddressResource,
+		NewPasswordProfileResource,
+		NewAccountResource,
+		NewAccountMemberResource,
+		NewAccountMembershipResource,
 	}
 }
 
@@ -256,6 +260,7 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewCustomerTokenEphemeralResource,
+		NewAccountMemberTokenEphemeralResource,
 	}
 }
 
