@@ -103,6 +103,7 @@ func stateAttr(s *terraform.State, res, attr string) string {
 func TestAccShopper_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	wo := cliHasWriteOnly(t)
 	pw1, pw2 := "shopper-first-"+randomSuffix(t), "shopper-second-"+randomSuffix(t)
 	email := env.email("shopper")
@@ -312,6 +313,7 @@ func sortStrings(s []string) {
 func TestAccAccountManagement_badInput(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	profile := func(format string) string {
 		return fmt.Sprintf("resource \"moltin_password_profile\" \"p\" {\n  name = %q\n  username_format = %q\n}\n", env.accountName("bad"), format)
 	}

@@ -18,6 +18,7 @@ func TestAccAccountMembership_duplicate(t *testing.T) {
 	emulatorOnly(t, "the existing membership is made through the emulator's store")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	emu := env.emulator()
 	realm := emu.AccountRealmID()
 	prof, err := emu.CreatePasswordProfile(realm, "dup", "any", false)
@@ -88,6 +89,7 @@ resource "moltin_account_membership" "ms" {
 func TestAccAccountMember_refusedPasswordInfo(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	first, second := env.email("first"), env.email("second")
 	hcl := env.providerBlock() + fmt.Sprintf(`
 resource "moltin_password_profile" "p" {
