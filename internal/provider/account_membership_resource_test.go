@@ -148,3 +148,28 @@ resource "moltin_account_member" "second" {
 		},
 	})
 }
+
+// TestAccAccountAuthenticationSettingsDataSource reads the store's settings:
+// the realm the password profiles live in.
+func TestAccAccountAuthenticationSettingsDataSource(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + `data "moltin_account_authentication_settings" "s" {}`,
+			Check: func(s *terraform.State) error {
+				attrs := s.RootModule().Resources["data.moltin_account_authentication_settings.s"].Primary.Attributes
+				if attrs["realm_id"] == "" || attrs["account_member_self_management"] == "" || attrs["account_management_authentication_token_timeout_secs"] == "" {
+					return fmt.Errorf("settings %v", attrs)
+				}
+				return env.wire("the realm is the emulator's", func() error {
+					if got, want := attrs["realm_id"], env.emulator().AccountRealmID(); got != want {
+						return fmt.Errorf("realm_id %q, want %q", got, want)
+					}
+					return nil
+				})
+			},
+		}},
+	})
+}

@@ -254,6 +254,7 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewCustomerDataSource,
 		NewCustomersDataSource,
 		NewCustomerAddressesDataSource,
+		NewAccountAuthenticationSettingsDataSource,
 	}
 }
 
