@@ -173,3 +173,63 @@ func TestAccAccountAuthenticationSettingsDataSource(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccAccountDataSources looks a member up by email and an account by id
+// and by name.
+func TestAccAccountDataSources(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
+	email := env.email("lookup")
+	name := env.accountName("lookup")
+	base := env.providerBlock() + fmt.Sprintf(`
+resource "moltin_password_profile" "p" {
+  name = %[1]q
+}
+
+resource "moltin_account" "a" {
+  name       = %[1]q
+  legal_name = "Lookup Ltd"
+}
+
+resource "moltin_account_member" "m" {
+  name                = "Lou Kup"
+  email               = %[2]q
+  password_profile_id = moltin_password_profile.p.id
+  password            = "lookup-password-1"
+}
+`, name, email)
+	lookups := base + fmt.Sprintf(`
+data "moltin_account_member" "m" {
+  email = %q
+}
+
+data "moltin_account" "by_id" {
+  id = moltin_account.a.id
+}
+
+data "moltin_account" "by_name" {
+  name = moltin_account.a.name
+}
+`, upperLocal(email))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base},
+			{
+				Config: lookups,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair("data.moltin_account_member.m", "id", "moltin_account_member.m", "id"),
+					resource.TestCheckResourceAttr("data.moltin_account_member.m", "name", "Lou Kup"),
+					resource.TestCheckResourceAttrPair("data.moltin_account.by_id", "legal_name", "moltin_account.a", "legal_name"),
+					resource.TestCheckResourceAttrPair("data.moltin_account.by_name", "id", "moltin_account.a", "id"),
+					resource.TestCheckNoResourceAttr("data.moltin_account.by_name", "registration_id"),
+				),
+			},
+			{
+				Config:      base + `data "moltin_account" "none" { name = "no such account anywhere" }`,
+				ExpectError: looseRegexp(`Account not found`, `No account in the store is named "no such account anywhere"`),
+			},
+		},
+	})
+}

@@ -255,6 +255,8 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewCustomersDataSource,
 		NewCustomerAddressesDataSource,
 		NewAccountAuthenticationSettingsDataSource,
+		NewAccountMemberDataSource,
+		NewAccountDataSource,
 	}
 }
 
