@@ -273,6 +273,8 @@ func (p *moltinProvider) ListResources(context.Context) []func() list.ListResour
 	return []func() list.ListResource{
 		NewCustomerListResource,
 		NewCustomerAddressListResource,
+		NewAccountMemberListResource,
+		NewAccountListResource,
 	}
 }
 
