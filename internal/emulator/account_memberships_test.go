@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -106,4 +108,69 @@ func TestMembershipLimit(t *testing.T) {
 	wantError(t, "membership 1,001", r, 422, "")
 	other := h.account(map[string]any{"name": "Small"})
 	h.mustCreate("/v2/accounts/"+other+"/account-memberships", "account_membership", map[string]any{"account_member_id": last})
+}
+
+// Many shoppers made at once, each membership retried until its member
+// appears, as a parallel apply does: every one ends with exactly one member
+// and one membership.
+func TestConcurrentShoppers(t *testing.T) {
+	h := newAMHarness(t, 30*time.Millisecond)
+	prof := h.profile("Default", "")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := "shopper" + strconv.Itoa(i) + "@example.com"
+			post := func(path, typ string, fields map[string]any) (result, error) {
+				return h.apiErr(http.MethodPost, path, body(typ, fields), nil)
+			}
+			r, err := post(h.realmPath("/user-authentication-info"), "user_authentication_info", map[string]any{"name": "S", "email": email})
+			if err != nil || r.status != http.StatusCreated {
+				errs <- "uai: " + string(r.body)
+				return
+			}
+			var doc struct{ Data struct{ ID string } }
+			_ = json.Unmarshal(r.body, &doc)
+			uid := doc.Data.ID
+			if r, err := post(h.uappiPath(uid), uappiType, map[string]any{"password_profile_id": prof, "username": email, "password": "password" + strconv.Itoa(i)}); err != nil || r.status != http.StatusCreated {
+				errs <- "uappi: " + string(r.body)
+				return
+			}
+			r, err = post("/v2/accounts", "account", map[string]any{"name": "A" + strconv.Itoa(i), "registration_id": "R" + strconv.Itoa(i)})
+			if err != nil || r.status != http.StatusCreated {
+				errs <- "account: " + string(r.body)
+				return
+			}
+			_ = json.Unmarshal(r.body, &doc)
+			acct := doc.Data.ID
+			for tries := 0; ; tries++ {
+				r, err := post("/v2/accounts/"+acct+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})
+				if err == nil && r.status == http.StatusCreated {
+					return
+				}
+				if err != nil || r.status != http.StatusNotFound || tries > 200 {
+					errs <- "membership: " + string(r.body)
+					return
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	c := h.srv.AccountCounts()
+	if c.UserAuthenticationInfos != n || c.PasswordProfileInfos != n || c.AccountMembers != n || c.Accounts != n || c.AccountMemberships != n || c.PendingMembers != 0 {
+		t.Errorf("counts %+v", c)
+	}
+	for i := range n {
+		if !h.srv.CheckMemberPassword(prof, "SHOPPER"+strconv.Itoa(i)+"@example.com", "password"+strconv.Itoa(i)) {
+			t.Errorf("shopper %d cannot log in", i)
+		}
+	}
 }
