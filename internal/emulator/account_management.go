@@ -55,6 +55,10 @@ const (
 	KindMembershipGet    = "membership-get"
 	KindMembershipUpdate = "membership-update"
 	KindMembershipDelete = "membership-delete"
+
+	KindMembershipSettingsGet    = "membership-settings-get"
+	KindMembershipSettingsUpdate = "membership-settings-update"
+	KindUnassignedMemberList     = "unassigned-member-list"
 )
 
 // Errors returned by the direct Account Management store methods.
@@ -87,6 +91,8 @@ const (
 	areaMemberToken       = "account-member-token"
 	areaAccount           = "account"
 	areaMembership        = "membership"
+	areaMembershipSetting = "membership-settings"
+	areaUnassigned        = "unassigned-member"
 )
 
 // parseAMPath recognises every Account Management path; ok is false for any
@@ -107,6 +113,9 @@ func parseAMPath(path string) (amRoute, bool) {
 	case "settings":
 		if n == 2 && seg[1] == "account-authentication" {
 			return amRoute{area: areaSettings}, true
+		}
+		if n == 2 && seg[1] == "account-membership" {
+			return amRoute{area: areaMembershipSetting}, true
 		}
 	case "authentication-realms":
 		switch {
@@ -146,6 +155,8 @@ func parseAMPath(path string) (amRoute, bool) {
 			return amRoute{area: areaAccount, ids: seg[1:2]}, true
 		case n == 3 && seg[2] == "account-memberships":
 			return amRoute{area: areaMembership, ids: seg[1:2], collection: true}, true
+		case n == 4 && seg[2] == "account-memberships" && seg[3] == "unassigned-account-members":
+			return amRoute{area: areaUnassigned, ids: seg[1:2], collection: true}, true
 		case n == 4 && seg[2] == "account-memberships":
 			return amRoute{area: areaMembership, ids: []string{seg[1], seg[3]}}, true
 		}
@@ -161,12 +172,21 @@ func classifyAM(method, path string) (string, bool) {
 		return "", false
 	}
 	switch rt.area {
-	case areaSettings:
+	case areaSettings, areaMembershipSetting:
+		get, put := KindAccountSettingsGet, KindAccountSettingsUpdate
+		if rt.area == areaMembershipSetting {
+			get, put = KindMembershipSettingsGet, KindMembershipSettingsUpdate
+		}
 		switch method {
 		case http.MethodGet:
-			return KindAccountSettingsGet, true
+			return get, true
 		case http.MethodPut:
-			return KindAccountSettingsUpdate, true
+			return put, true
+		}
+		return KindOther, true
+	case areaUnassigned:
+		if method == http.MethodGet {
+			return KindUnassignedMemberList, true
 		}
 		return KindOther, true
 	case areaMemberToken:
@@ -223,6 +243,19 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			return s.handleSettingsUpdate(c), true
 		}
 		return allow(http.MethodGet, http.MethodPut), true
+	case areaMembershipSetting:
+		switch m {
+		case http.MethodGet:
+			return s.handleMembershipSettingsGet(c), true
+		case http.MethodPut:
+			return s.handleMembershipSettingsUpdate(c), true
+		}
+		return allow(http.MethodGet, http.MethodPut), true
+	case areaUnassigned:
+		if m == http.MethodGet {
+			return s.handleUnassignedMembers(c, rt.ids[0]), true
+		}
+		return allow(http.MethodGet), true
 	case areaMemberToken:
 		if m == http.MethodPost {
 			return s.handleMemberToken(c), true
@@ -703,8 +736,12 @@ type amState struct {
 	issuedMemberTokens []string
 	tokenKey           []byte
 	memberDelay        time.Duration
-	pending            []memberEvent // member projection events not yet applied, in order
-	seq                int64
+	// membershipLimit is how many accounts one member may join
+	// (/v2/settings/account-membership).
+	membershipLimit   int64
+	membershipSetting string        // its id
+	pending           []memberEvent // member projection events not yet applied, in order
+	seq               int64
 }
 
 func (a *amState) init(memberDelay time.Duration) {
@@ -727,6 +764,9 @@ func (a *amState) init(memberDelay time.Duration) {
 		memberTokens:  map[string]memberToken{},
 		memberDelay:   memberDelay,
 		tokenKey:      []byte(randomHex(32)),
+
+		membershipLimit:   MaxMembershipLimit,
+		membershipSetting: newUUID(),
 	}
 	a.initAuthentication()
 }

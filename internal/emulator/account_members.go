@@ -150,16 +150,20 @@ var memberListSpec = listSpec{
 	caseless: opSet("email"),
 }
 
+func (s *Server) memberRow(c *call, m *member) row {
+	name, email := m.name, m.email
+	return row{id: m.id, seq: m.seq, created: m.createdAt, updated: m.updatedAt,
+		fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(m.given),
+			"middle_name": cloneString(m.middle), "family_name": cloneString(m.family)},
+		json: memberJSON(c, m)}
+}
+
 func (s *Server) handleMemberList(c *call) *response {
 	s.mu.Lock()
 	s.settleLocked(time.Now())
 	rows := make([]row, 0, len(s.am.members))
 	for _, m := range s.am.members {
-		name, email := m.name, m.email
-		rows = append(rows, row{id: m.id, seq: m.seq, created: m.createdAt, updated: m.updatedAt,
-			fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(m.given),
-				"middle_name": cloneString(m.middle), "family_name": cloneString(m.family)},
-			json: memberJSON(c, m)})
+		rows = append(rows, s.memberRow(c, m))
 	}
 	s.mu.Unlock()
 	return listResponse(c, rows, memberListSpec, nil)

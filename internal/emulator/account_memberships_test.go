@@ -174,3 +174,45 @@ func TestConcurrentShoppers(t *testing.T) {
 		}
 	}
 }
+
+func TestMembershipSettingsLimit(t *testing.T) {
+	h := newAMHarness(t, -1)
+	r := h.api(http.MethodGet, "/v2/settings/account-membership", nil, nil)
+	if r.status != http.StatusOK || r.data(t)["membership_limit"] != float64(MaxMembershipLimit) || r.data(t)["type"] != "account_membership_setting" {
+		t.Fatalf("get: %d %s", r.status, r.body)
+	}
+	uid := h.uai("Ann", "ann@example.com")
+	a1, a2, a3 := h.account(map[string]any{"name": "1"}), h.account(map[string]any{"name": "2"}), h.account(map[string]any{"name": "3"})
+	h.mustCreate("/v2/accounts/"+a1+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})
+	h.mustCreate("/v2/accounts/"+a2+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})
+	// Lowering the limit below what a member has keeps its memberships and
+	// refuses new ones.
+	if r := h.api(http.MethodPut, "/v2/settings/account-membership", body("account_membership_setting", map[string]any{"membership_limit": 1}), nil); r.status != http.StatusOK || r.data(t)["membership_limit"] != float64(1) {
+		t.Fatalf("put: %d %s", r.status, r.body)
+	}
+	wantError(t, "over the member's limit", h.api(http.MethodPost, "/v2/accounts/"+a3+"/account-memberships", body("account_membership", map[string]any{"account_member_id": uid}), nil), 422, "/data/account_member_id")
+	if n := len(h.srv.AccountMemberships()); n != 2 {
+		t.Errorf("%d memberships", n)
+	}
+	for _, v := range []any{0, MaxMembershipLimit + 1} {
+		wantError(t, "limit out of range", h.api(http.MethodPut, "/v2/settings/account-membership", body("account_membership_setting", map[string]any{"membership_limit": v}), nil), 422, "/data/membership_limit")
+	}
+}
+
+func TestUnassignedMembers(t *testing.T) {
+	h := newAMHarness(t, -1)
+	acct := h.account(map[string]any{"name": "Acme"})
+	ann, bob := h.uai("Ann", "ann@example.com"), h.uai("Bob", "bob@example.com")
+	h.mustCreate("/v2/accounts/"+acct+"/account-memberships", "account_membership", map[string]any{"account_member_id": ann})
+	path := "/v2/accounts/" + acct + "/account-memberships/unassigned-account-members"
+	if got := ids(t, h.api(http.MethodGet, path, nil, nil)); len(got) != 1 || got[0] != bob {
+		t.Errorf("unassigned %v", got)
+	}
+	if got := ids(t, h.api(http.MethodGet, path+"?filter="+url.QueryEscape("eq(email,ann@example.com)"), nil, nil)); len(got) != 0 {
+		t.Errorf("filtered %v", got)
+	}
+	wantError(t, "unknown account", h.api(http.MethodGet, "/v2/accounts/"+newUUID()+"/account-memberships/unassigned-account-members", nil, nil), 404, "")
+	if q := h.srv.Requests(); q[len(q)-1].Kind != KindUnassignedMemberList {
+		t.Errorf("kind %q", q[len(q)-1].Kind)
+	}
+}
