@@ -28,13 +28,20 @@ func TestAccountRedaction(t *testing.T) {
 	h.api(http.MethodGet, "/v2/accounts/"+acct, nil, map[string]string{"EP-Account-Management-Authentication-Token": tok})
 	h.api(http.MethodPost, "/v2/account-members/tokens?token="+tok, body("account_management_authentication_token", map[string]any{"authentication_mechanism": "account_management_authentication_token", "token": tok}), nil)
 
+	// The other mechanisms' secrets, in a well-formed and a malformed body.
+	const otp = "otp-code-918273"
+	h.api(http.MethodPost, "/v2/account-members/tokens", body("account_management_authentication_token", map[string]any{
+		"authentication_mechanism": "passwordless", "one_time_password_token": otp, "oauth_code_verifier": otp, "oauth_authorization_code": otp,
+	}), nil)
+	h.api(http.MethodPost, "/v2/account-members/tokens", []byte(`{"data":{"one_time_password_token":"`+otp+`","oauth_code_verifier": "`+otp), nil)
+
 	logged := h.srv.Requests()
 	if len(logged) < 10 {
 		t.Fatalf("%d requests logged", len(logged))
 	}
 	redactedBodies := 0
 	for _, q := range logged {
-		for _, secret := range []string{pw, pw2, tok} {
+		for _, secret := range []string{pw, pw2, tok, otp} {
 			if bytes.Contains(q.Body, []byte(secret)) || strings.Contains(q.Query, secret) {
 				t.Errorf("secret logged in %s %s: %q %s", q.Method, q.Path, q.Query, q.Body)
 			}

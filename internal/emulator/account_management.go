@@ -420,7 +420,7 @@ type amBody struct {
 func parseAMBody(body []byte, wantType string) (*amBody, *response) {
 	data, errResp := decodeData(body)
 	if errResp != nil {
-		return nil, errResp
+		return nil, amErrors(errResp.errs...) // with the accounts services' string statuses
 	}
 	b := &amBody{data: data}
 	if e := checkType(data, wantType); e != nil {

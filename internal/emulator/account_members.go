@@ -80,7 +80,13 @@ func (s *Server) settleLocked(now time.Time) {
 }
 
 func (s *Server) applyMemberEventLocked(ev memberEvent) {
-	at := ev.at.UTC().Truncate(time.Millisecond)
+	// SettleMembers applies events before their time: never date a member in
+	// the future.
+	at := ev.at
+	if now := time.Now(); at.After(now) {
+		at = now
+	}
+	at = at.UTC().Truncate(time.Millisecond)
 	m, exists := s.am.members[ev.uaiID]
 	if ev.create && !exists {
 		m = &member{id: ev.uaiID, createdAt: at, updatedAt: at, seq: s.am.next()}

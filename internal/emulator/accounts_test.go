@@ -71,6 +71,8 @@ func TestAccountValidation(t *testing.T) {
 		}
 	}
 	wantError(t, "type", h.api(http.MethodPost, "/v2/accounts", body("accounts", map[string]any{"name": "a"}), nil), 400, "/data/type")
+	wantError(t, "malformed JSON", h.api(http.MethodPost, "/v2/accounts", []byte(`{"data":`), nil), 400, "")
+	wantError(t, "data not an object", h.api(http.MethodPost, "/v2/accounts", []byte(`{"data":[]}`), nil), 400, "/data")
 	h.account(map[string]any{"name": "edge", "registration_id": long(63), "external_ref": long(2048)})
 	if n := len(h.srv.Accounts()); n != 1 {
 		t.Errorf("%d accounts", n)
