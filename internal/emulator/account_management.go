@@ -268,14 +268,12 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 		return allow(http.MethodGet), true
 	case areaMember:
 		switch {
-		case rt.collection && m == http.MethodGet:
-			return s.handleMemberList(c), true
-		case !rt.collection && m == http.MethodGet:
-			return s.handleMemberGet(c, rt.ids[0]), true
-		case rt.collection:
+		case m != http.MethodGet:
 			return allow(http.MethodGet), true
+		case rt.collection:
+			return s.handleMemberList(c), true
 		}
-		return allow(http.MethodGet), true
+		return s.handleMemberGet(c, rt.ids[0]), true
 	case areaRealm:
 		switch {
 		case rt.collection && m == http.MethodGet:
@@ -292,8 +290,8 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 
 	// The CRUD areas.
 	type crud struct {
-		list, create     func() *response
-		get, put, delete func() *response
+		list, create  func() *response
+		get, put, del func() *response
 	}
 	var h crud
 	ids := rt.ids
@@ -308,7 +306,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleProfileCreate(c, ids[0]) },
 			get:    func() *response { return s.handleProfileGet(c, ids[0], last) },
 			put:    func() *response { return s.handleProfileUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleProfileDelete(ids[0], last) },
+			del:    func() *response { return s.handleProfileDelete(ids[0], last) },
 		}
 	case areaUAI:
 		h = crud{
@@ -316,7 +314,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleUAICreate(c, ids[0]) },
 			get:    func() *response { return s.handleUAIGet(c, ids[0], last) },
 			put:    func() *response { return s.handleUAIUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleUAIDelete(ids[0], last) },
+			del:    func() *response { return s.handleUAIDelete(ids[0], last) },
 		}
 	case areaUAPPI:
 		h = crud{
@@ -324,7 +322,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleUAPPICreate(c, ids[0], ids[1]) },
 			get:    func() *response { return s.handleUAPPIGet(c, ids[0], ids[1], last) },
 			put:    func() *response { return s.handleUAPPIUpdate(c, ids[0], ids[1], last) },
-			delete: func() *response { return s.handleUAPPIDelete(ids[0], ids[1], last) },
+			del:    func() *response { return s.handleUAPPIDelete(ids[0], ids[1], last) },
 		}
 	case areaAccount:
 		h = crud{
@@ -332,7 +330,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleAccountCreate(c) },
 			get:    func() *response { return s.handleAccountGet(c, last) },
 			put:    func() *response { return s.handleAccountUpdate(c, last) },
-			delete: func() *response { return s.handleAccountDelete(last) },
+			del:    func() *response { return s.handleAccountDelete(last) },
 		}
 	case areaMembership:
 		h = crud{
@@ -340,7 +338,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleMembershipCreate(c, ids[0]) },
 			get:    func() *response { return s.handleMembershipGet(c, ids[0], last) },
 			put:    func() *response { return s.handleMembershipUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleMembershipDelete(ids[0], last) },
+			del:    func() *response { return s.handleMembershipDelete(ids[0], last) },
 		}
 	default:
 		return notFound("no route for " + c.r.URL.Path), true
@@ -360,7 +358,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	case http.MethodPut:
 		return h.put(), true
 	case http.MethodDelete:
-		return h.delete(), true
+		return h.del(), true
 	}
 	return allow(http.MethodGet, http.MethodPut, http.MethodDelete), true
 }
