@@ -436,23 +436,23 @@ func (b *amBody) has(key string) bool {
 	return ok
 }
 
-// str reads an optional string; nil when absent. null reports an explicit
-// JSON null.
-func (b *amBody) str(key string) (v *string, null bool) {
+// str reads an optional string; nil when absent or null (has tells them
+// apart).
+func (b *amBody) str(key string) *string {
 	val, present, isNull, e := stringField(b.data, key)
 	if e != nil {
 		b.errs = append(b.errs, *e)
-		return nil, false
+		return nil
 	}
 	if !present || isNull {
-		return nil, isNull
+		return nil
 	}
-	return &val, false
+	return &val
 }
 
 // required reads a string that must be present and not blank.
 func (b *amBody) required(key string) string {
-	v, _ := b.str(key)
+	v := b.str(key)
 	if v == nil || strings.TrimSpace(*v) == "" {
 		if !b.badType(key) {
 			b.fail(http.StatusBadRequest, key+" is required", key)
@@ -570,9 +570,8 @@ const (
 )
 
 // listResponse filters, sorts (default -created_at) and pages rows as the
-// API does, answering with data, links and meta.page/meta.results. extraMeta
-// is merged into meta.
-func listResponse(c *call, rows []row, spec listSpec, extraMeta map[string]any) *response {
+// API does, answering with data, links and meta.page/meta.results.
+func listResponse(c *call, rows []row, spec listSpec) *response {
 	q := c.r.URL.Query()
 	var conds []condition
 	if f := q.Get("filter"); f != "" {
@@ -634,9 +633,6 @@ func listResponse(c *call, rows []row, spec listSpec, extraMeta map[string]any) 
 	meta := map[string]any{
 		"page":    map[string]int{"limit": limit, "offset": offset, "current": offset/limit + 1, "total": (total + limit - 1) / limit},
 		"results": map[string]int{"total": total},
-	}
-	for k, v := range extraMeta {
-		meta[k] = v
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": page, "links": pageLinks(c.r, limit, offset, total), "meta": meta})
 }

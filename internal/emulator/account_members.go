@@ -172,7 +172,7 @@ func (s *Server) handleMemberList(c *call) *response {
 		rows = append(rows, s.memberRow(c, m))
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, memberListSpec, nil)
+	return listResponse(c, rows, memberListSpec)
 }
 
 func (s *Server) handleMemberGet(c *call, id string) *response {
@@ -198,7 +198,10 @@ func (s *Server) handleMemberMemberships(c *call, id string) *response {
 	for _, ms := range s.am.memberships {
 		if ms.memberID == id {
 			j := membershipJSON(c, ms, true)
-			j["relationships"].(map[string]any)["account"] = map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}}
+			j["relationships"] = map[string]any{
+				"account":        map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}},
+				"account_member": map[string]any{"data": map[string]any{"id": ms.memberID, "type": "account_member"}},
+			}
 			rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt, json: j})
 		}
 	}
@@ -206,7 +209,7 @@ func (s *Server) handleMemberMemberships(c *call, id string) *response {
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: this list cannot be filtered", "")
 	}
-	return listResponse(c, rows, listSpec{}, nil)
+	return listResponse(c, rows, listSpec{})
 }
 
 // SetMemberDelay sets how long account members take to appear (and to follow

@@ -84,7 +84,7 @@ func (s *Server) handleMembershipList(c *call, accountID string) *response {
 	if include != "" && include != "account_member" {
 		return amError(http.StatusBadRequest, "include must be account_member", "")
 	}
-	resp := listResponse(c, rows, membershipListSpec, nil)
+	resp := listResponse(c, rows, membershipListSpec)
 	if include == "" || resp.status != http.StatusOK {
 		return resp
 	}
@@ -174,7 +174,7 @@ func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response
 	if errResp != nil {
 		return errResp
 	}
-	memberID, _ := b.str("account_member_id")
+	memberID := b.str("account_member_id")
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
@@ -201,7 +201,7 @@ func (s *Server) handleMembershipDelete(accountID, id string) *response {
 		return errResp
 	}
 	s.deleteMembershipLocked(ms)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) deleteMembershipLocked(ms *membership) {
@@ -327,5 +327,5 @@ func (s *Server) handleUnassignedMembers(c *call, accountID string) *response {
 		}
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, memberListSpec, nil)
+	return listResponse(c, rows, memberListSpec)
 }
