@@ -246,6 +246,7 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 		NewAccountResource,
 		NewAccountMemberResource,
 		NewAccountMembershipResource,
+		NewAccountAuthenticationSettingsResource,
 	}
 }
 
