@@ -40,6 +40,9 @@ func (s *Server) route(c *call) *response {
 	if errResp != nil {
 		return errResp
 	}
+	if resp, ok := s.routeAM(c, grant); ok {
+		return resp
+	}
 
 	switch {
 	case path == "/v2/customers" || path == "/v2/customers/":
@@ -390,7 +393,7 @@ func (s *Server) handleDelete(id string) *response {
 	if !s.DeleteCustomer(id) {
 		return customerNotFound(id)
 	}
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) handleCustomerToken(c *call) *response {
