@@ -70,7 +70,7 @@ func fieldJSON(f *field) map[string]any {
 		"type": "field", "id": f.id, "name": f.name, "slug": f.slug, "field_type": f.fieldType,
 		"description": f.description, "required": f.required, "default": f.def, "enabled": f.enabled,
 		"order": f.order, "omit_null": f.omitNull, "validation_rules": rules,
-		"links": map[string]any{"self": "/v2/fields/" + f.id},
+		"links":         map[string]any{"self": "/v2/fields/" + f.id},
 		"relationships": map[string]any{"flow": map[string]any{"data": map[string]any{"type": "flow", "id": f.flowID}}},
 		"meta": map[string]any{"owner": "store", "timestamps": map[string]any{
 			"created_at": f.createdAt.UTC().Format(timestampLayout),
@@ -473,7 +473,9 @@ func (s *Server) handleFieldList(c *call, flowSlug string) *response {
 		for _, f := range fs.fields {
 			list = append(list, f)
 		}
-		sort.Slice(list, func(i, j int) bool { return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id })
+		sort.Slice(list, func(i, j int) bool {
+			return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id
+		})
 	}
 	_ = c
 	out := make([]map[string]any, 0, len(list))

@@ -181,7 +181,9 @@ func (s *Server) handleFlowList() *response {
 	for _, f := range s.flowState.flows {
 		list = append(list, f)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id })
+	sort.Slice(list, func(i, j int) bool {
+		return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id
+	})
 	out := make([]map[string]any, 0, len(list))
 	for _, f := range list {
 		out = append(out, flowJSON(f))
