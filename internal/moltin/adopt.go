@@ -2,6 +2,7 @@ package moltin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -128,5 +129,13 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 		}
 	}
 	u.Password = in.Password
+	for k, v := range in.Custom {
+		if want, err := json.Marshal(v); err != nil || !jsonEqual(existing.Custom[k], want) {
+			if u.Custom == nil {
+				u.Custom = map[string]any{}
+			}
+			u.Custom[k] = v
+		}
+	}
 	return u
 }
