@@ -48,6 +48,7 @@ type customerModel struct {
 	Password          types.String `tfsdk:"password"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
 }
 
 const maxExternalRefLength = 2048
@@ -108,6 +109,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Whether the customer has a password set.",
 				Computed:            true,
 			},
+			customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
 			"created_at": schema.StringAttribute{
 				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the customer was created (RFC 3339).",
@@ -183,6 +185,9 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if req.State.Raw.IsNull() || !plan.CustomFields.Equal(state.customFieldsOf(ctx, req.State.Raw)) {
+		planCheckCustom(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics)
+	}
 	if req.State.Raw.IsNull() {
 		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
 		resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -201,7 +206,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	} else {
 		plan.HasPassword = state.HasPassword
 	}
-	if update.IsEmpty() {
+	if update.IsEmpty() && !customPlanChanges(ctx, &state, &plan) {
 		plan.UpdatedAt = state.UpdatedAt
 	}
 	resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -260,6 +265,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	secrets := secretsOf(&plan, &config)
 	ctx = maskSecrets(ctx, secrets...)
+	if in.Custom = r.customForCreate(ctx, &plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 
 	c, err := r.client.CreateCustomer(ctx, in)
 	adopted := false
@@ -281,6 +289,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	}
 	plan.setFromAPI(c)
+	customAfterWrite(ctx, &plan, in.Custom, c, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -370,6 +379,12 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
+	imported, diags := req.Private.GetKey(ctx, importCustomFieldsKey)
+	resp.Diagnostics.Append(diags...)
+	customAfterRead(ctx, &state, c, len(imported) > 0, &resp.Diagnostics)
+	if len(imported) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, nil)...)
+	}
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -386,6 +401,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx = maskSecrets(ctx, secrets...)
 
 	update, _ := planUpdate(&state, &plan, &config)
+	if update.Custom = r.customForUpdate(ctx, &state, &plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
@@ -407,6 +425,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
+	customAfterWrite(ctx, &plan, update.Custom, c, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -428,6 +447,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 // looked up through the list endpoint; or, from an import block's identity
 // (no ID then), the identity's id.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, []byte("true"))...)
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 		return
