@@ -45,9 +45,9 @@ type customerResource struct {
 
 type customerModel struct {
 	customerAttrs
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Password          types.String  `tfsdk:"password"`
+	PasswordWO        types.String  `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64   `tfsdk:"password_wo_version"`
 	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
 }
 
