@@ -242,6 +242,7 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
 		NewCustomerAddressResource,
+		NewCustomFieldResource,
 	}
 }
 
