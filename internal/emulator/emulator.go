@@ -69,6 +69,10 @@ type Config struct {
 	// of its flow; by default such keys are dropped silently, as the real
 	// API is believed to do (the fact sheet leaves it open).
 	RejectUnknownFlowKeys bool
+	// MemberDelay is how long an account member takes to appear after its
+	// user-authentication-info is written: 0 means DefaultMemberDelay, a
+	// negative value none. See SetMemberDelay.
+	MemberDelay time.Duration
 }
 
 // Faults describes the failures injected into API requests. Admin routes are
@@ -231,6 +235,8 @@ type Server struct {
 	// flowState: flows, fields and their values (flows.go).
 	flowState             flowState
 	rejectUnknownFlowKeys bool
+	// am is the Account Management store (accounts.go and its neighbours).
+	am amState
 }
 
 type accessToken struct {
@@ -265,6 +271,7 @@ func New(cfg Config) *Server {
 	if s.tokenLifetime <= 0 {
 		s.tokenLifetime = defaultTokenLifetime
 	}
+	s.am.init(cfg.MemberDelay)
 	s.stats = newStats()
 	s.SetFaults(cfg.Faults)
 	return s
@@ -535,6 +542,9 @@ func isAdminPath(p string) bool {
 
 // classify names the kind of an API request from its method and path.
 func classify(method, path string) string {
+	if kind, ok := classifyAM(method, path); ok {
+		return kind
+	}
 	switch {
 	case path == "/oauth/access_token":
 		if method == http.MethodPost {

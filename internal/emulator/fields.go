@@ -191,7 +191,7 @@ func checkRules(fieldType string, rules []rule, v any) string {
 		case "between":
 			x := asFloat(v)
 			if r.from != nil && x < *r.from || r.to != nil && x > *r.to {
-				return fmt.Sprintf("must be between %v and %v", deref(r.from), deref(r.to))
+				return fmt.Sprintf("must be between %v and %v", bound(r.from), bound(r.to))
 			}
 		case "email":
 			if s, _ := v.(string); !validEmail(s) {
@@ -206,7 +206,7 @@ func checkRules(fieldType string, rules []rule, v any) string {
 	return ""
 }
 
-func deref(p *float64) any {
+func bound(p *float64) any {
 	if p == nil {
 		return "unbounded"
 	}

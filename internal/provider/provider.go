@@ -243,6 +243,10 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 		NewCustomerResource,
 		NewCustomerAddressResource,
 		NewCustomFieldResource,
+		NewPasswordProfileResource,
+		NewAccountResource,
+		NewAccountMemberResource,
+		NewAccountMembershipResource,
 	}
 }
 
@@ -257,6 +261,7 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewCustomerTokenEphemeralResource,
+		NewAccountMemberTokenEphemeralResource,
 	}
 }
 
