@@ -222,3 +222,30 @@ func TestCustomerFlowValues_rejectUnknown(t *testing.T) {
 	r := h.api(http.MethodPost, "/v2/customers", customerBody(map[string]any{"name": "A", "email": "a@example.com", "junk": 1}), nil)
 	expect422(t, "unknown key", r, "/data/junk")
 }
+
+func TestAccountFlowValues(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.login()
+	flowID := h.createFlow("accounts")
+	h.createField(flowID, map[string]any{"name": "Segment", "slug": "segment", "field_type": "string",
+		"validation_rules": []any{map[string]any{"type": "enum", "options": []any{"b2b", "b2c"}}}})
+	h.createField(flowID, map[string]any{"name": "Credit", "slug": "credit", "field_type": "float"})
+	r := h.api(http.MethodPost, "/v2/accounts", map[string]any{"data": map[string]any{"type": "account", "name": "Acme", "segment": "b2b"}}, nil)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	d := r.data(t)
+	if d["segment"] != "b2b" || d["credit"] != nil {
+		t.Errorf("created %s", r.body)
+	}
+	if _, ok := d["credit"]; !ok {
+		t.Errorf("unset field not shown as null: %s", r.body)
+	}
+	id := d["id"].(string)
+	r = h.api(http.MethodPut, "/v2/accounts/"+id, map[string]any{"data": map[string]any{"type": "account", "name": "Renamed", "segment": "retail"}}, nil)
+	expect422(t, "enum on an account", r, "/data/segment")
+	r = h.api(http.MethodPut, "/v2/accounts/"+id, map[string]any{"data": map[string]any{"type": "account", "credit": 2.5, "segment": nil}}, nil)
+	if d := r.data(t); r.status != http.StatusOK || d["credit"] != 2.5 || d["segment"] != nil || d["name"] != "Acme" {
+		t.Errorf("put: %d %s", r.status, r.body)
+	}
+}
