@@ -2,7 +2,6 @@ package moltin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -151,14 +150,7 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 		}
 	}
 	u.Password = in.Password
-	for k, v := range in.Custom {
-		if want, err := json.Marshal(v); err != nil || !jsonEqual(existing.Custom[k], want) {
-			if u.Custom == nil {
-				u.Custom = map[string]any{}
-			}
-			u.Custom[k] = v
-		}
-	}
+	u.Custom = customChanges(existing.Custom, in.Custom)
 	return u
 }
 

@@ -16,6 +16,13 @@ var customerOwnKeys = map[string]bool{
 	"external_ref": true, "meta": true, "links": true, "relationships": true,
 }
 
+// accountOwnKeys are the keys of an account's data that are not flow
+// values.
+var accountOwnKeys = map[string]bool{
+	"type": true, "id": true, "name": true, "legal_name": true, "registration_id": true, "external_ref": true,
+	"parent_id": true, "meta": true, "links": true, "relationships": true,
+}
+
 // IsCustomerOwnKey reports whether key is one of the customer's own
 // attributes (or of the JSON:API envelope), which no flow field can be.
 func IsCustomerOwnKey(key string) bool { return customerOwnKeys[key] }
@@ -23,9 +30,13 @@ func IsCustomerOwnKey(key string) bool { return customerOwnKeys[key] }
 // addCustom puts custom values into data, refusing a key that would
 // overwrite one of the object's own.
 func addCustom(data map[string]any, custom map[string]any) error {
+	return addCustomOf(data, custom, customerOwnKeys, "customer")
+}
+
+func addCustomOf(data, custom map[string]any, own map[string]bool, object string) error {
 	for k, v := range custom {
-		if _, own := data[k]; own || customerOwnKeys[k] {
-			return fmt.Errorf("custom field %q has the name of one of the customer's own attributes", k)
+		if _, taken := data[k]; taken || own[k] {
+			return fmt.Errorf("custom field %q has the name of one of the %s's own attributes", k, object)
 		}
 		data[k] = v
 	}
@@ -35,12 +46,16 @@ func addCustom(data map[string]any, custom map[string]any) error {
 // decodeCustom keeps the keys of a data object that are not the
 // customer's own.
 func decodeCustom(b []byte, out *map[string]json.RawMessage) error {
+	return decodeCustomOf(b, out, customerOwnKeys)
+}
+
+func decodeCustomOf(b []byte, out *map[string]json.RawMessage, own map[string]bool) error {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	for k, v := range all {
-		if customerOwnKeys[k] {
+		if own[k] {
 			continue
 		}
 		if *out == nil {
@@ -65,4 +80,19 @@ func jsonEqual(a, b json.RawMessage) bool {
 		return string(a) == string(b)
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// customChanges are the values of want that have has not (for adopting an
+// existing object); nil when there are none.
+func customChanges(has map[string]json.RawMessage, want map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range want {
+		if b, err := json.Marshal(v); err != nil || !jsonEqual(has[k], b) {
+			if out == nil {
+				out = map[string]any{}
+			}
+			out[k] = v
+		}
+	}
+	return out
 }
