@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -36,8 +39,8 @@ func customFieldsAttribute(flow, object string) schema.DynamicAttribute {
 
 // customForCreate is what a create sends of custom_fields, checked first
 // against the flow's fields; nil when there is nothing to send.
-func (r *customerResource) customForCreate(ctx context.Context, plan *customerModel, diags *diag.Diagnostics) map[string]any {
-	entries, _, err := customEntries(ctx, plan.CustomFields)
+func customForCreate(ctx context.Context, client *moltin.Client, flow string, planned types.Dynamic, diags *diag.Diagnostics) map[string]any {
+	entries, _, err := customEntries(ctx, planned)
 	if err != nil {
 		diags.AddAttributeError(customKeyPath(), "Invalid custom_fields", err.Error())
 		return nil
@@ -50,15 +53,15 @@ func (r *customerResource) customForCreate(ctx context.Context, plan *customerMo
 	if len(out) == 0 {
 		return nil
 	}
-	applyCheckCustom(ctx, r.client, customersFlow, entries, sortedKeys(out), diags)
+	applyCheckCustom(ctx, client, flow, entries, sortedKeys(out), diags)
 	return out
 }
 
 // customForUpdate is the key-by-key partial update of custom_fields from
 // state to plan, checked first.
-func (r *customerResource) customForUpdate(ctx context.Context, state, plan *customerModel, diags *diag.Diagnostics) map[string]any {
-	from, _, err1 := customEntries(ctx, state.CustomFields)
-	to, _, err2 := customEntries(ctx, plan.CustomFields)
+func customForUpdate(ctx context.Context, client *moltin.Client, flow string, state, plan types.Dynamic, diags *diag.Diagnostics) map[string]any {
+	from, _, err1 := customEntries(ctx, state)
+	to, _, err2 := customEntries(ctx, plan)
 	if err := firstErr(err1, err2); err != nil {
 		diags.AddAttributeError(customKeyPath(), "Invalid custom_fields", err.Error())
 		return nil
@@ -80,15 +83,14 @@ func (r *customerResource) customForUpdate(ctx context.Context, state, plan *cus
 			check[k] = tftypes.NewValue(from[k].Type(), nil)
 		}
 	}
-	applyCheckCustom(ctx, r.client, customersFlow, check, sortedKeys(diff), diags)
+	applyCheckCustom(ctx, client, flow, check, sortedKeys(diff), diags)
 	return diff
 }
 
-// customPlanChanges reports whether the plan changes custom_fields, for
-// ModifyPlan's updated_at.
-func customPlanChanges(ctx context.Context, state, plan *customerModel) bool {
-	from, k1, err1 := customEntries(ctx, state.CustomFields)
-	to, k2, err2 := customEntries(ctx, plan.CustomFields)
+// customChanges reports whether the plan changes custom_fields.
+func customChanges(ctx context.Context, state, plan types.Dynamic) bool {
+	from, k1, err1 := customEntries(ctx, state)
+	to, k2, err2 := customEntries(ctx, plan)
 	if !k1 || !k2 || firstErr(err1, err2) != nil {
 		return true
 	}
@@ -96,37 +98,71 @@ func customPlanChanges(ctx context.Context, state, plan *customerModel) bool {
 	return err != nil || len(diff) > 0
 }
 
-// customAfterWrite checks that the API kept what was sent; when it did
-// not, the state holds what the API has, and the error says which key.
-func customAfterWrite(ctx context.Context, m *customerModel, sent map[string]any, c moltin.Customer, diags *diag.Diagnostics) {
+// customAfterWrite checks that the API kept what was sent, and returns
+// what the state keeps: the planned value, or, when the API did not keep
+// it, what the API has (the error says which key).
+func customAfterWrite(ctx context.Context, flow string, planned types.Dynamic, sent map[string]any, got map[string]json.RawMessage, diags *diag.Diagnostics) types.Dynamic {
 	if len(sent) == 0 {
-		return
+		return planned
 	}
 	var check diag.Diagnostics
-	verifyCustom(customersFlow, sent, c.Custom, &check)
+	verifyCustom(flow, sent, got, &check)
 	diags.Append(check...)
 	if check.HasError() {
-		if v, err := customManaged(ctx, m.CustomFields, c.Custom); err == nil {
-			m.CustomFields = v
+		if v, err := customManaged(ctx, planned, got); err == nil {
+			return v
 		}
 	}
+	return planned
 }
 
-// customAfterRead sets the state's custom_fields from a read: the managed
+// customAfterRead is the state's custom_fields after a read: the managed
 // keys, or after an import every value the API has.
-func customAfterRead(ctx context.Context, m *customerModel, c moltin.Customer, imported bool, diags *diag.Diagnostics) {
+func customAfterRead(ctx context.Context, prior types.Dynamic, got map[string]json.RawMessage, imported bool, diags *diag.Diagnostics) types.Dynamic {
 	var v types.Dynamic
 	var err error
 	if imported {
-		v, err = customAllFromAPI(ctx, c.Custom)
+		v, err = customAllFromAPI(ctx, got)
 	} else {
-		v, err = customManaged(ctx, m.CustomFields, c.Custom)
+		v, err = customManaged(ctx, prior, got)
 	}
 	if err != nil {
 		diags.AddAttributeError(customKeyPath(), "Could not read custom_fields", err.Error())
+		return prior
+	}
+	return v
+}
+
+// customFieldsPlanCheck is ModifyPlan's part for custom_fields: a check
+// of the planned values when they change.
+func customFieldsPlanCheck(ctx context.Context, client *moltin.Client, flow string, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) {
+	if plan.Raw.IsNull() {
 		return
 	}
-	m.CustomFields = v
+	var planned, prior types.Dynamic
+	diags.Append(plan.GetAttribute(ctx, path.Root(customFieldsAttr), &planned)...)
+	if !state.Raw.IsNull() {
+		diags.Append(state.GetAttribute(ctx, path.Root(customFieldsAttr), &prior)...)
+	}
+	if diags.HasError() || (!state.Raw.IsNull() && planned.Equal(prior)) {
+		return
+	}
+	planCheckCustom(ctx, client, flow, planned, diags)
+}
+
+// importMarked reads and clears the import marker of the private state.
+func importMarked(ctx context.Context, get interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, set interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, diags *diag.Diagnostics) bool {
+	v, d := get.GetKey(ctx, importCustomFieldsKey)
+	diags.Append(d...)
+	if len(v) == 0 {
+		return false
+	}
+	diags.Append(set.SetKey(ctx, importCustomFieldsKey, nil)...)
+	return true
 }
 
 func firstErr(errs ...error) error {

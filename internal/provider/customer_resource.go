@@ -206,7 +206,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	} else {
 		plan.HasPassword = state.HasPassword
 	}
-	if update.IsEmpty() && !customPlanChanges(ctx, &state, &plan) {
+	if update.IsEmpty() && !customChanges(ctx, state.CustomFields, plan.CustomFields) {
 		plan.UpdatedAt = state.UpdatedAt
 	}
 	resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -265,7 +265,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	secrets := secretsOf(&plan, &config)
 	ctx = maskSecrets(ctx, secrets...)
-	if in.Custom = r.customForCreate(ctx, &plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if in.Custom = customForCreate(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -289,7 +289,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	}
 	plan.setFromAPI(c)
-	customAfterWrite(ctx, &plan, in.Custom, c, &resp.Diagnostics)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -379,12 +379,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
-	imported, diags := req.Private.GetKey(ctx, importCustomFieldsKey)
-	resp.Diagnostics.Append(diags...)
-	customAfterRead(ctx, &state, c, len(imported) > 0, &resp.Diagnostics)
-	if len(imported) > 0 {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, nil)...)
-	}
+	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	state.CustomFields = customAfterRead(ctx, state.CustomFields, c.Custom, imported, &resp.Diagnostics)
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -401,7 +397,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx = maskSecrets(ctx, secrets...)
 
 	update, _ := planUpdate(&state, &plan, &config)
-	if update.Custom = r.customForUpdate(ctx, &state, &plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if update.Custom = customForUpdate(ctx, r.client, customersFlow, state.CustomFields, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if update.IsEmpty() {
@@ -425,7 +421,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
-	customAfterWrite(ctx, &plan, update.Custom, c, &resp.Diagnostics)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
