@@ -18,11 +18,13 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
+var accountPathRE = regexp.MustCompile(`^/v2/accounts(/[^/]+)?$`)
+
 // accountBodies are the bodies of the POSTs and PUTs to /v2/accounts.
 func accountBodies(env *testEnv) []string {
 	var out []string
 	for _, r := range env.Requests() {
-		if (r.Method == http.MethodPost || r.Method == http.MethodPut) && strings.HasPrefix(r.Path, "/v2/accounts") && !strings.Contains(strings.TrimPrefix(r.Path, "/v2/accounts/"), "/") {
+		if (r.Method == http.MethodPost || r.Method == http.MethodPut) && accountPathRE.MatchString(r.Path) {
 			var doc struct {
 				Data map[string]any `json:"data"`
 			}
