@@ -386,9 +386,14 @@ func sameText(ft, a, b string) bool {
 
 // Core flows are looked up, and made when missing, once per process and
 // store at a time: fields created at once must not race into two flows.
+type flowEntry struct {
+	mu    sync.Mutex // held while the flow is looked up or made
+	found *moltin.Flow
+}
+
 var (
-	flowLocks  sync.Map // "<base url> <slug>" -> *sync.Mutex
-	flowsFound sync.Map // "<base url> <slug>" -> moltin.Flow
+	flowsMu sync.Mutex
+	flows   = map[string]*flowEntry{} // "<base url> <slug>"
 )
 
 // ensureFlow returns the core flow of that slug, creating it when the
@@ -396,14 +401,17 @@ var (
 // 422 for a taken slug) reads it instead.
 func ensureFlow(ctx context.Context, client *moltin.Client, slug string) (moltin.Flow, error) {
 	key := client.BaseURL() + " " + slug
-	if f, ok := flowsFound.Load(key); ok {
-		return f.(moltin.Flow), nil
+	flowsMu.Lock()
+	e := flows[key]
+	if e == nil {
+		e = &flowEntry{}
+		flows[key] = e
 	}
-	mu, _ := flowLocks.LoadOrStore(key, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
-	if f, ok := flowsFound.Load(key); ok {
-		return f.(moltin.Flow), nil
+	flowsMu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.found != nil {
+		return *e.found, nil
 	}
 	f, found, err := client.FindFlowBySlug(ctx, slug)
 	if err != nil {
@@ -426,7 +434,7 @@ func ensureFlow(ctx context.Context, client *moltin.Client, slug string) (moltin
 		}
 		tflog.Info(ctx, "Created the core flow", map[string]any{"flow": slug, "flow_id": f.ID})
 	}
-	flowsFound.Store(key, f)
+	e.found = &f
 	return f, nil
 }
 

@@ -69,7 +69,7 @@ resource "moltin_custom_field" "contact" {
 
 // customerWithFields is a customer whose custom_fields reference the
 // fields' slugs (which orders the apply), with the HCL values given.
-func customerWithFields(env *testEnv, email string, values map[string]string) string {
+func customerWithFields(email string, values map[string]string) string {
 	keys := make([]string, 0, len(values))
 	for k := range values {
 		keys = append(keys, k)
@@ -155,7 +155,7 @@ func TestAccCustomField_customerValues(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: env.ResetRequests,
-				Config:    env.providerBlock() + fields + customerWithFields(env, email, withVIP),
+				Config:    env.providerBlock() + fields + customerWithFields(email, withVIP),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(customerAddr, cf.AtMapKey(tier), knownvalue.StringExact("gold")),
 					statecheck.ExpectKnownValue(customerAddr, cf.AtMapKey(points), knownvalue.Int64Exact(120)),
@@ -183,7 +183,7 @@ func TestAccCustomField_customerValues(t *testing.T) {
 			{
 				// A change sends that key alone.
 				PreConfig: env.ResetRequests,
-				Config:    env.providerBlock() + fields + customerWithFields(env, email, changed),
+				Config:    env.providerBlock() + fields + customerWithFields(email, changed),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -192,7 +192,7 @@ func TestAccCustomField_customerValues(t *testing.T) {
 			{
 				// A removed key is cleared with null, alone.
 				PreConfig: env.ResetRequests,
-				Config:    env.providerBlock() + fields + customerWithFields(env, email, removed),
+				Config:    env.providerBlock() + fields + customerWithFields(email, removed),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectCustomerBodies(env, fmt.Sprintf(`PUT {"data":{"type":"customer",%q:null}}`, vip)),
 					func(*terraform.State) error {
@@ -207,7 +207,7 @@ func TestAccCustomField_customerValues(t *testing.T) {
 				// A field the configuration does not set, changed outside:
 				// no diff.
 				PreConfig: func() { env.SetCustomerValue(id, score, 1.5) },
-				Config:    env.providerBlock() + fields + customerWithFields(env, email, removed),
+				Config:    env.providerBlock() + fields + customerWithFields(email, removed),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -219,7 +219,7 @@ func TestAccCustomField_customerValues(t *testing.T) {
 					env.SetCustomerValue(id, tier, "silver")
 					env.ResetRequests()
 				},
-				Config: env.providerBlock() + fields + customerWithFields(env, email, removed),
+				Config: env.providerBlock() + fields + customerWithFields(email, removed),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(customerAddr, cf.AtMapKey(tier), knownvalue.StringExact("gold")),
@@ -237,13 +237,13 @@ func TestAccCustomField_customerValues(t *testing.T) {
 					env.SetCustomerValue(id, score, nil)
 					return id, nil
 				},
-				Config: env.providerBlock() + fields + customerWithFields(env, email, removed),
+				Config: env.providerBlock() + fields + customerWithFields(email, removed),
 			},
 			{
 				ResourceName:      "moltin_custom_field.tier",
 				ImportState:       true,
 				ImportStateVerify: true,
-				Config:            env.providerBlock() + fields + customerWithFields(env, email, removed),
+				Config:            env.providerBlock() + fields + customerWithFields(email, removed),
 			},
 		},
 	})

@@ -294,11 +294,20 @@ type flowFieldsCache struct {
 	fields  map[string]map[string]moltin.Field // flow slug -> field slug -> field; nil: no such flow
 }
 
-var fieldCaches sync.Map // *moltin.Client -> *flowFieldsCache
+var (
+	fieldCachesMu sync.Mutex
+	fieldCaches   = map[*moltin.Client]*flowFieldsCache{}
+)
 
 func fieldCacheOf(client *moltin.Client) *flowFieldsCache {
-	c, _ := fieldCaches.LoadOrStore(client, &flowFieldsCache{fetched: map[string]time.Time{}, fields: map[string]map[string]moltin.Field{}})
-	return c.(*flowFieldsCache)
+	fieldCachesMu.Lock()
+	defer fieldCachesMu.Unlock()
+	c := fieldCaches[client]
+	if c == nil {
+		c = &flowFieldsCache{fetched: map[string]time.Time{}, fields: map[string]map[string]moltin.Field{}}
+		fieldCaches[client] = c
+	}
+	return c
 }
 
 // fields returns the flow's fields, fetched after notBefore (zero: any
@@ -313,7 +322,6 @@ func (fc *flowFieldsCache) get(ctx context.Context, client *moltin.Client, flow 
 	started := time.Now()
 	list, err := client.FlowFields(ctx, flow)
 	if moltin.IsNotFound(err) {
-		list, err = nil, nil
 		fc.fields[flow] = nil
 	} else if err != nil {
 		return nil, err
