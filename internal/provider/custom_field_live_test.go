@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
+	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
@@ -150,4 +153,50 @@ func sweepFields(ctx context.Context, c *moltin.Client, opts sweepOptions) ([]st
 		deleted = append(deleted, f.Slug)
 	}
 	return deleted, errors.Join(errs...)
+}
+
+// TestSweepFields_leavesOthersAlone: the sweeper deletes the fields of the
+// run it is given, and neither other runs' recent fields, nor look-alikes,
+// nor the flow.
+func TestSweepFields_leavesOthersAlone(t *testing.T) {
+	t.Parallel()
+	secret := "sweep-secret-" + randomSuffix(t)
+	emu, err := emulator.Start(emulator.Config{ClientID: "sweep", ClientSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	c, err := moltin.New(moltin.Config{BaseURL: emu.URL, ClientID: "sweep", ClientSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	fl, err := c.CreateFlow(ctx, moltin.FlowCreate{Slug: "customers", Name: "Customers", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"tfacc_aaaa1111_t1_tier", "tfacc_aaaa1111_t2_points", "tfacc_bbbb2222_t1_tier", "tfacc_aaaa111_t1_x", "loyalty_tier", "tfacc-aaaa1111-t1-tier"} {
+		if _, err := c.CreateField(ctx, "customers", moltin.FieldCreate{FlowID: fl.ID, Slug: slug, Name: slug, FieldType: "string", Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deleted, err := sweepFields(ctx, c, sweepOptions{Run: "aaaa1111", Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(deleted)
+	if strings.Join(deleted, ",") != "tfacc_aaaa1111_t1_tier,tfacc_aaaa1111_t2_points" {
+		t.Errorf("deleted %v", deleted)
+	}
+	// Without a run, only fields older than MinAge: none here.
+	if deleted, _ := sweepFields(ctx, c, sweepOptions{MinAge: time.Hour, Now: time.Now()}); len(deleted) != 0 {
+		t.Errorf("deleted recent fields %v", deleted)
+	}
+	left, _ := c.FlowFields(ctx, "customers")
+	if len(left) != 4 {
+		t.Errorf("%d fields left, want 4", len(left))
+	}
+	if _, found, _ := c.FindFlowBySlug(ctx, "customers"); !found {
+		t.Error("the flow was swept")
+	}
 }
