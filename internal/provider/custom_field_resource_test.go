@@ -240,6 +240,26 @@ func TestAccCustomField_customerValues(t *testing.T) {
 				Config: env.providerBlock() + fields + customerWithFields(email, removed),
 			},
 			{
+				// The data sources carry every non-null value: typed in
+				// moltin_customer, as strings in moltin_customers.
+				Config: env.providerBlock() + fields + customerWithFields(email, removed) + `
+data "moltin_customer" "d" {
+  id = moltin_customer.test.id
+}
+data "moltin_customers" "all" {
+  email = moltin_customer.test.email
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.moltin_customer.d", cf, knownvalue.MapExact(map[string]knownvalue.Check{
+						tier: knownvalue.StringExact("gold"), points: knownvalue.Int64Exact(130), since: knownvalue.StringExact("2024-05-01"),
+					})),
+					statecheck.ExpectKnownValue("data.moltin_customers.all", tfjsonpath.New("customers").AtSliceIndex(0).AtMapKey("custom_fields"), knownvalue.MapExact(map[string]knownvalue.Check{
+						tier: knownvalue.StringExact("gold"), points: knownvalue.StringExact("130"), since: knownvalue.StringExact("2024-05-01"),
+					})),
+				},
+			},
+			{
 				ResourceName:      "moltin_custom_field.tier",
 				ImportState:       true,
 				ImportStateVerify: true,
