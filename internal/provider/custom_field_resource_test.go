@@ -382,6 +382,14 @@ func TestAccCustomField_newFlowAtOnce(t *testing.T) {
 				if flowCreates != 1 || len(env.emulator().Flows()) != 1 {
 					return fmt.Errorf("want one flow created, got %d POSTs and flows %v", flowCreates, env.emulator().Flows())
 				}
+				counts := map[string]int{}
+				for _, r := range env.Requests() {
+					counts[r.Method+" "+strings.Split(strings.TrimPrefix(r.Path, "/v2/"), "/")[0]]++
+				}
+				t.Logf("requests of the create step (plan and apply): %v", counts)
+				if counts["POST customers"] != 1 || counts["PUT customers"] != 0 {
+					return fmt.Errorf("want the customer made with one POST and no PUT, got %v", counts)
+				}
 				id := s.RootModule().Resources[customerAddr].Primary.ID
 				if v := env.CustomerValues(id)[env.fieldSlug("f0")]; v != `"a"` {
 					return fmt.Errorf("value %q", v)
