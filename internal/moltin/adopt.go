@@ -162,6 +162,7 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 		}
 	}
 	u.Password = in.Password
+	u.Custom = customChanges(existing.Custom, in.Custom)
 	return u
 }
 

@@ -264,6 +264,7 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
 		NewCustomerAddressResource,
+		NewCustomFieldResource,
 		NewPasswordProfileResource,
 		NewAccountResource,
 		NewAccountMemberResource,
