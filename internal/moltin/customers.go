@@ -173,11 +173,19 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, in CustomerUpdat
 
 // DeleteCustomer deletes a customer; one that is already gone is no error.
 func (c *Client) DeleteCustomer(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.DeleteCustomerIfFound(ctx, id)
 	return err
+}
+
+// DeleteCustomerIfFound deletes a customer with one DELETE (retried as any
+// DELETE is) and reports whether the API still had it: a 404 is no error,
+// but found is false. The API deletes the customer's addresses with it.
+func (c *Client) DeleteCustomerIfFound(ctx context.Context, id string) (found bool, err error) {
+	err = c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // ErrCustomerMismatch is returned by CreateCustomer when, after a create of
@@ -429,4 +437,36 @@ func (c *Client) CreateCustomerToken(ctx context.Context, email, password string
 		Token:      doc.Data.Token,
 		ExpiresAt:  time.Unix(doc.Data.Expires, 0).UTC(),
 	}, nil
+}
+
+// CustomerMatches reports whether c meets every filter term as the API
+// documents them, for callers that act on a listing's results and must not
+// act on one that the API returned although it does not match (a filter the
+// store ignored, say). A term it cannot judge is not met.
+func CustomerMatches(c Customer, fs []Filter) bool {
+	for _, f := range fs {
+		if !customerMeets(c, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func customerMeets(c Customer, f Filter) bool {
+	switch {
+	case f.Field == "email" && f.Op == "eq":
+		return strings.EqualFold(c.Email, f.Value)
+	case f.Field == "email" && f.Op == "like":
+		return LikeMatch(f.Value, c.Email)
+	case f.Field == "name" && f.Op == "eq":
+		return c.Name == f.Value
+	case f.Field == "name" && f.Op == "like":
+		return LikeMatch(f.Value, c.Name)
+	case f.Field == "external_ref" && f.Op == "eq":
+		return c.ExternalRef != nil && *c.ExternalRef == f.Value
+	case f.Field == "created_at" && f.Op == "lt":
+		t, err := time.Parse(time.RFC3339Nano, f.Value)
+		return err == nil && !c.CreatedAt.IsZero() && c.CreatedAt.Before(t)
+	}
+	return false
 }

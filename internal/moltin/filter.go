@@ -7,9 +7,10 @@ type Filter struct {
 	Op, Field, Value string
 }
 
-// Eq and Like build the two operators the provider uses.
+// Eq, Like and Lt build the operators the provider uses.
 func Eq(field, value string) Filter   { return Filter{Op: "eq", Field: field, Value: value} }
 func Like(field, value string) Filter { return Filter{Op: "like", Field: field, Value: value} }
+func Lt(field, value string) Filter   { return Filter{Op: "lt", Field: field, Value: value} }
 
 // String renders the term. The value is always quoted, with `"` and `\`
 // escaped, so that a comma, colon or parenthesis in a name cannot end the
@@ -26,4 +27,33 @@ func JoinFilters(fs []Filter) string {
 		parts[i] = f.String()
 	}
 	return strings.Join(parts, ":")
+}
+
+// LikeMatch reports whether s matches a like pattern as the API documents
+// it: case-insensitively, where '*' stands for any run of characters.
+func LikeMatch(pattern, s string) bool {
+	p := []rune(strings.ToLower(pattern))
+	t := []rune(strings.ToLower(s))
+	// Greedy glob matching, backtracking to the last '*'.
+	pi, ti, star, mark := 0, 0, -1, 0
+	for ti < len(t) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, ti
+			pi++
+		case pi < len(p) && p[pi] == t[ti]:
+			pi++
+			ti++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			ti = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }

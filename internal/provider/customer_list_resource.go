@@ -3,13 +3,10 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -44,39 +41,10 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"With `include_resource = true` each result also holds the customer as the `moltin_customer` resource would, " +
 			"without any password attribute (`has_password` says whether one is set). " +
 			"Pages through the API 100 customers at a time and stops at the list block's `limit`.",
-		Attributes: map[string]listschema.Attribute{
-			"email": listschema.StringAttribute{
-				MarkdownDescription: descFilterEmail,
-				Optional:            true,
-				Validators: []validator.String{
-					emailValidator{},
-					stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
-				},
-			},
-			"email_like": listschema.StringAttribute{
-				MarkdownDescription: "Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: `*@test.example.com` finds every customer of that domain.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"name": listschema.StringAttribute{
-				MarkdownDescription: descFilterName,
-				Optional:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
-				},
-			},
-			"name_like": listschema.StringAttribute{
-				MarkdownDescription: "Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: `E2E *` finds `E2E shopper 17`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"external_ref": listschema.StringAttribute{
-				MarkdownDescription: descFilterExternalRef,
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
+		Attributes: map[string]listschema.Attribute{},
+	}
+	for name, a := range customerFilterAttributes() {
+		resp.Schema.Attributes[name] = listschema.StringAttribute{MarkdownDescription: a.description, Optional: true, Validators: a.validators}
 	}
 }
 

@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -132,9 +135,37 @@ const (
 	descFilterExternalRef = "Only customers with exactly this external reference."
 )
 
+// filterAttribute is one string filter attribute, to be made into the
+// attribute of whichever schema package needs it.
+type filterAttribute struct {
+	description string
+	validators  []validator.String
+}
+
+// customerFilterAttributes are the filters of the moltin_customer list
+// resource and the moltin_delete_customers action, by attribute name: the
+// fields of customerFilterModel.
+func customerFilterAttributes() map[string]filterAttribute {
+	return map[string]filterAttribute{
+		"email": {descFilterEmail, []validator.String{
+			emailValidator{},
+			stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
+		}},
+		"email_like": {"Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: `*@test.example.com` finds every customer of that domain.",
+			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+		"name": {descFilterName, []validator.String{
+			stringvalidator.LengthAtLeast(1),
+			stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
+		}},
+		"name_like": {"Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: `E2E *` finds `E2E shopper 17`.",
+			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+		"external_ref": {descFilterExternalRef, []validator.String{stringvalidator.LengthAtLeast(1)}},
+	}
+}
+
 // customerFilterModel holds the filter attributes that the moltin_customers
-// data source and the moltin_customer list resource share; null ones filter
-// nothing.
+// data source, the moltin_customer list resource and the
+// moltin_delete_customers action share; null ones filter nothing.
 type customerFilterModel struct {
 	Email       types.String `tfsdk:"email"`
 	EmailLike   types.String `tfsdk:"email_like"`

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+// What the delete actions share: the limit on how many they delete, the
+// deleting itself once the ids are collected, and the progress messages.
+
+const (
+	defaultDeleteLimit = 1000
+	maxDeleteLimit     = 10000
+
+	// bulkDeleteWorkers is how many DELETEs an action keeps on the wire at
+	// once: enough to reach a development store's 25 requests a second at
+	// about 150 ms a request. The client's rate limiter paces them.
+	bulkDeleteWorkers = 4
+	// bulkProgressEvery: a progress message after every so many deletes.
+	bulkProgressEvery = 100
+	// progressGrace is how long a progress message may wait to be read once
+	// the invocation is interrupted (see progressReporter).
+	progressGrace = 5 * time.Second
+)
+
+// bulkTally counts what a bulk delete did with the ids it was given.
+type bulkTally struct {
+	Found   int // ids given
+	Deleted int // answered 2xx
+	Gone    int // answered 404: already gone
+	NotSent int // never sent: the invocation stopped first
+	Failed  int // answered an error, or no answer
+	// FirstErr is the first failure, and FirstErrID the id it was for.
+	FirstErr   error
+	FirstErrID string
+}
+
+// bulkDelete deletes ids with del, bulkDeleteWorkers at a time. It sends no
+// further delete after the first failure or once ctx ends, and waits for
+// those already under way: the client carries a DELETE it has sent to its
+// answer, whatever ctx does, and does not send one whose ctx has ended. del
+// reports whether the API still had the object (a 404 is found = false and
+// no error). progress is called after every bulkProgressEvery deletes but
+// the last, from the calling goroutine.
+//
+// The ids are collected before the first delete, rather than deleting while
+// walking the listing's pages: each delete would move the later matches one
+// place up, and the next page, read at the next offset, would skip as many.
+func bulkDelete(ctx context.Context, ids []string, del func(context.Context, string) (bool, error), progress func(bulkTally)) bulkTally {
+	t := bulkTally{Found: len(ids)}
+	type outcome struct {
+		id    string
+		found bool
+		err   error
+	}
+	results := make(chan outcome, bulkDeleteWorkers)
+	next, inFlight := 0, 0
+	for {
+		for inFlight < bulkDeleteWorkers && next < len(ids) && t.FirstErr == nil && ctx.Err() == nil {
+			id := ids[next]
+			next++
+			inFlight++
+			go func() {
+				found, err := del(ctx, id)
+				results <- outcome{id, found, err}
+			}()
+		}
+		if inFlight == 0 {
+			break
+		}
+		o := <-results
+		inFlight--
+		switch {
+		case o.err == nil && o.found:
+			t.Deleted++
+		case o.err == nil:
+			t.Gone++
+		case errors.Is(o.err, moltin.ErrInterrupted):
+			// Caught by the stop before it was sent (or sent again).
+			t.NotSent++
+		default:
+			t.Failed++
+			if t.FirstErr == nil {
+				t.FirstErr, t.FirstErrID = o.err, o.id
+			}
+		}
+		if done := t.Deleted + t.Gone; o.err == nil && done%bulkProgressEvery == 0 && done < len(ids) {
+			progress(t)
+		}
+	}
+	t.NotSent += len(ids) - next
+	return t
+}
+
+// summary is the tally in one sentence, for the last progress message and
+// the diagnostics; noun is the plural of what was deleted.
+func (t bulkTally) summary(noun string) string {
+	s := fmt.Sprintf("%d %s found, %d deleted, %d already gone", t.Found, noun, t.Deleted, t.Gone)
+	if t.Failed > 0 {
+		s += fmt.Sprintf(", %d failed", t.Failed)
+	}
+	if t.NotSent > 0 {
+		s += fmt.Sprintf(", %d not sent", t.NotSent)
+	}
+	return s + "."
+}
+
+// diagnostics explains a bulk delete that did not finish: stopped by an
+// interrupt or by a failure. redact removes secrets from an error's text.
+func (t bulkTally) diagnostics(ctx context.Context, noun string, redact func(string) string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case t.FirstErr != nil:
+		diags.AddError("Could not delete every matching "+singular(noun),
+			fmt.Sprintf("Deleting %s %s failed: %s\n\nThe action stops sending deletes at the first failure, and waits for those already sent: %s "+
+				"Run the action again once the cause is fixed; it finds what is left.",
+				singular(noun), t.FirstErrID, redact(t.FirstErr.Error()), t.summary(noun)))
+	case ctx.Err() != nil && t.NotSent > 0:
+		diags.AddError("Interrupted",
+			fmt.Sprintf("The run was interrupted (Terraform or OpenTofu asked the provider to stop). The deletes already sent were awaited and no other was sent: %s "+
+				"Run the action again to delete the rest.", t.summary(noun)))
+	}
+	return diags
+}
+
+func singular(noun string) string {
+	switch noun {
+	case "customers":
+		return "customer"
+	case "account members":
+		return "account member"
+	}
+	return noun
+}
+
+// progressReporter sends an invocation's progress messages, in order.
+//
+// The framework's send blocks until Terraform reads the message. Terraform
+// reads them as they come, after an interrupt too; but a client that went
+// away never reads again, and the invocation would hang on its next message.
+// So once the invocation's context has ended, a message not read within
+// progressGrace is dropped, and every later one with it.
+type progressReporter struct {
+	send func(action.InvokeProgressEvent)
+	gone bool
+}
+
+func (p *progressReporter) say(ctx context.Context, format string, args ...any) {
+	if p.send == nil || p.gone {
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	read := make(chan struct{})
+	go func() {
+		p.send(action.InvokeProgressEvent{Message: msg})
+		close(read)
+	}()
+	select {
+	case <-read:
+		return
+	case <-ctx.Done():
+	}
+	timer := time.NewTimer(progressGrace)
+	defer timer.Stop()
+	select {
+	case <-read:
+	case <-timer.C:
+		p.gone = true
+	}
+}
