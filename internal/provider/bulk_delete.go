@@ -25,10 +25,11 @@ const (
 	bulkDeleteWorkers = 4
 	// bulkProgressEvery: a progress message after every so many deletes.
 	bulkProgressEvery = 100
-	// progressGrace is how long a progress message may wait to be read once
-	// the invocation is interrupted (see progressReporter).
-	progressGrace = 5 * time.Second
 )
+
+// progressGrace is how long a progress message may wait to be read once the
+// invocation is interrupted (see progressReporter); a variable for tests.
+var progressGrace = 5 * time.Second
 
 // bulkTally counts what a bulk delete did with the ids it was given.
 type bulkTally struct {

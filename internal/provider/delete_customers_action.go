@@ -137,19 +137,14 @@ func (m deleteCustomersModel) checkFilters() diag.Diagnostics {
 }
 
 // checkAll is checkFilters and the checks of the schema's validators, on the
-// values known by now.
+// values known by now. (created_before's type checks its own value whenever
+// the framework reads the config.)
 func (m deleteCustomersModel) checkAll() diag.Diagnostics {
 	diags := m.checkFilters()
 	if !m.Limit.IsNull() && !m.Limit.IsUnknown() {
 		if n := m.Limit.ValueInt64(); n < 1 || n > maxDeleteLimit {
 			diags.AddAttributeError(path.Root("limit"), "Invalid limit",
 				fmt.Sprintf("limit is %d; it must be between 1 and %d. To delete more, run the action again.", n, maxDeleteLimit))
-		}
-	}
-	if !m.CreatedBefore.IsNull() && !m.CreatedBefore.IsUnknown() {
-		if _, ds := m.CreatedBefore.ValueRFC3339Time(); ds.HasError() {
-			diags.AddAttributeError(path.Root("created_before"), "Invalid created_before",
-				fmt.Sprintf("%q is not an RFC 3339 time such as 2026-01-02T15:04:05Z.", m.CreatedBefore.ValueString()))
 		}
 	}
 	for name, v := range map[string]types.String{"email": m.Email} {
@@ -163,15 +158,18 @@ func (m deleteCustomersModel) checkAll() diag.Diagnostics {
 }
 
 // apiFilters is the filter sent: the filter attributes' terms, and
-// lt(created_at,…) for created_before.
-func (m deleteCustomersModel) apiFilters() []moltin.Filter {
+// lt(created_at,…) for created_before. A created_before that cannot be read
+// is an error, never a filter left out.
+func (m deleteCustomersModel) apiFilters() ([]moltin.Filter, diag.Diagnostics) {
 	filters := m.filters()
-	if !m.CreatedBefore.IsNull() && !m.CreatedBefore.IsUnknown() {
-		if t, ds := m.CreatedBefore.ValueRFC3339Time(); !ds.HasError() {
-			filters = append(filters, moltin.Lt("created_at", t.UTC().Format(time.RFC3339Nano)))
-		}
+	if m.CreatedBefore.IsNull() {
+		return filters, nil
 	}
-	return filters
+	t, diags := m.CreatedBefore.ValueRFC3339Time()
+	if diags.HasError() {
+		return nil, diags
+	}
+	return append(filters, moltin.Lt("created_at", t.UTC().Format(time.RFC3339Nano))), nil
 }
 
 func (m deleteCustomersModel) limit() int {
@@ -188,6 +186,18 @@ func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeReq
 		return
 	}
 	resp.Diagnostics.Append(m.checkAll()...)
+	// Terraform resolves every value before it invokes; a filter still
+	// unknown would otherwise be left out, and the action delete more.
+	for name, unknown := range map[string]bool{
+		"email": m.Email.IsUnknown(), "email_like": m.EmailLike.IsUnknown(), "name": m.Name.IsUnknown(),
+		"name_like": m.NameLike.IsUnknown(), "external_ref": m.ExternalRef.IsUnknown(), "created_before": m.CreatedBefore.IsUnknown(),
+		"limit": m.Limit.IsUnknown(), "dry_run": m.DryRun.IsUnknown(),
+	} {
+		if unknown {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value",
+				name+" is still unknown when the action is invoked, so the action cannot tell what it would delete. This is a bug in the client; please report it.")
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -198,7 +208,10 @@ func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeReq
 	}
 	ctx = maskSecrets(ctx)
 	p := &progressReporter{send: resp.SendProgress}
-	filters := m.apiFilters()
+	filters, diags := m.apiFilters()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
 	limit := m.limit()
 
 	// Oldest first, so that a limit leaves the newest; customers created
