@@ -48,7 +48,7 @@ sed -E 's#"registry\.(terraform\.io|opentofu\.org)/moltin-community/moltin":#"mo
 grep -q '"provider_schemas":{"moltin":' "$work/schema.json" || {
   echo "docs.sh: the provider's schema is missing from the CLI's output" >&2; exit 1; }
 
-# Neither CLI built here knows list resources (Terraform 1.14+), so their
+# Neither CLI built here knows list resources or actions (Terraform 1.14+), so their
 # schemas come from the provider itself, through the plugin protocol.
 go run ./scripts/listschemas <"$work/schema.json" >"$work/schema.with-lists.json"
 mv "$work/schema.with-lists.json" "$work/schema.json"

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -11,11 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -865,4 +871,113 @@ resource "terraform_data" "cleanup" {
 			},
 		},
 	})
+}
+
+// TestActionExamples runs every action block of the examples (the ones the
+// docs and the guide show) as Terraform would: validated with
+// plantimestamp() unknown, then planned and invoked with it known, against
+// an emulator seeded with customers that each block should delete and one
+// it must not. plantimestamp() is taken to be a day and an hour after the
+// seeding, so that created_before = timeadd(plantimestamp(), "-24h") covers
+// the seeded customers.
+func TestActionExamples(t *testing.T) {
+	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(examplesDir, "actions", "*", "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no action examples found under %s/actions: %v", examplesDir, err)
+	}
+	planTime := time.Now().Add(25 * time.Hour).UTC()
+	evalCtx := func(known bool) *hcl.EvalContext {
+		return &hcl.EvalContext{Functions: map[string]function.Function{
+			"timeadd": stdlib.TimeAddFunc,
+			"plantimestamp": function.New(&function.Spec{Type: function.StaticReturnType(cty.String),
+				Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+					if !known {
+						return cty.UnknownVal(cty.String), nil
+					}
+					return cty.StringVal(planTime.Format(time.RFC3339)), nil
+				}}),
+		}}
+	}
+	n := 0
+	for _, file := range files {
+		f, diags := hclparse.NewParser().ParseHCLFile(file)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", file, diags)
+		}
+		content, diags := f.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "action", LabelNames: []string{"type", "name"}}}})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", file, diags)
+		}
+		for _, block := range content.Blocks.OfType("action") {
+			n++
+			t.Run(filepath.Base(filepath.Dir(file))+"/"+block.Labels[1], func(t *testing.T) {
+				t.Parallel()
+				if block.Labels[0] != deleteCustomersType {
+					t.Fatalf("action block of type %s", block.Labels[0])
+				}
+				body, diags := block.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "config"}}})
+				if diags.HasErrors() || len(body.Blocks) != 1 {
+					t.Fatalf("want one config block: %s", diags)
+				}
+				attrs, diags := body.Blocks[0].Body.JustAttributes()
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				configAt := func(known bool) map[string]any {
+					out := map[string]any{}
+					for name, a := range attrs {
+						v, diags := a.Expr.Value(evalCtx(known))
+						if diags.HasErrors() {
+							t.Fatalf("%s: %s", name, diags)
+						}
+						switch {
+						case !v.IsKnown():
+							out[name] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+						case v.Type() == cty.String:
+							out[name] = v.AsString()
+						case v.Type() == cty.Number:
+							i, _ := v.AsBigFloat().Int64()
+							out[name] = int(i)
+						case v.Type() == cty.Bool:
+							out[name] = v.True()
+						default:
+							t.Fatalf("%s: a value of type %s", name, v.Type().FriendlyName())
+						}
+					}
+					return out
+				}
+				env := newTestEnv(t, emulator.Config{})
+				s := newActionServer(t, env, nil)
+				ref := "ci-run-1234"
+				var seeded []string
+				for i := range 3 {
+					seeded = append(seeded, mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref).ID)
+				}
+				real := mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
+				env.ResetRequests()
+
+				requireNoDiagnostics(t, "ValidateActionConfig", s.validate(t, s.config(t, configAt(false))))
+				cfg := s.config(t, configAt(true))
+				requireNoDiagnostics(t, "PlanAction", s.plan(t, cfg))
+				r := s.invoke(t.Context(), t, cfg, nil)
+				requireNoDiagnostics(t, "InvokeAction", r.diags)
+				wantLeft := 1
+				if dry, _ := configAt(true)["dry_run"].(bool); dry {
+					wantLeft = 4
+					if last := r.progress[len(r.progress)-1]; last != "Dry run: 3 customers would be deleted; none was." {
+						t.Errorf("dry run's answer %q", last)
+					}
+				}
+				if left := remaining(env, append(seeded, real.ID)); len(left) != wantLeft || !slices.Contains(left, real.ID) {
+					t.Errorf("%d customers left (%v), want %d with %s", len(left), left, wantLeft, real.ID)
+				}
+				t.Logf("progress: %q", r.progress)
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no action block in the examples")
+	}
 }
