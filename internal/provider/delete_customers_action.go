@@ -147,11 +147,9 @@ func (m deleteCustomersModel) checkAll() diag.Diagnostics {
 				fmt.Sprintf("limit is %d; it must be between 1 and %d. To delete more, run the action again.", n, maxDeleteLimit))
 		}
 	}
-	for name, v := range map[string]types.String{"email": m.Email} {
-		if !v.IsNull() && !v.IsUnknown() {
-			if msg := checkEmail(v.ValueString()); msg != "" {
-				diags.AddAttributeError(path.Root(name), "Invalid email address", name+" "+msg)
-			}
+	if !m.Email.IsNull() && !m.Email.IsUnknown() {
+		if msg := checkEmail(m.Email.ValueString()); msg != "" {
+			diags.AddAttributeError(path.Root("email"), "Invalid email address", "email "+msg)
 		}
 	}
 	return diags

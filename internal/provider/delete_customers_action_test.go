@@ -955,7 +955,7 @@ func TestActionExamples(t *testing.T) {
 				for i := range 3 {
 					seeded = append(seeded, mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref).ID)
 				}
-				real := mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
+				kept := mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
 				env.ResetRequests()
 
 				requireNoDiagnostics(t, "ValidateActionConfig", s.validate(t, s.config(t, configAt(false))))
@@ -970,8 +970,8 @@ func TestActionExamples(t *testing.T) {
 						t.Errorf("dry run's answer %q", last)
 					}
 				}
-				if left := remaining(env, append(seeded, real.ID)); len(left) != wantLeft || !slices.Contains(left, real.ID) {
-					t.Errorf("%d customers left (%v), want %d with %s", len(left), left, wantLeft, real.ID)
+				if left := remaining(env, append(seeded, kept.ID)); len(left) != wantLeft || !slices.Contains(left, kept.ID) {
+					t.Errorf("%d customers left (%v), want %d with %s", len(left), left, wantLeft, kept.ID)
 				}
 				t.Logf("progress: %q", r.progress)
 			})

@@ -61,8 +61,9 @@ func NewProtocol6ServerWithError(p provider.Provider) func() (tfprotov6.Provider
 
 // releasingServer hands the framework released contexts on the RPCs that
 // are sent once per resource or data source. The once-per-process RPCs
-// (schemas, provider configuration, stop) and the streaming ones, whose
-// results are read after the method returns, go to the framework as they are.
+// (schemas, provider configuration, stop), the action RPCs (a few per run,
+// and InvokeAction's events are read after the method returns) and the other
+// streaming ones go to the framework as they are.
 type releasingServer struct {
 	frameworkServer
 }
