@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -979,5 +981,46 @@ func TestActionExamples(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no action block in the examples")
+	}
+}
+
+// TestDeleteCustomersAction_NoSecretInLogs captures every log line the
+// provider writes during an invocation (TRACE), a failed delete included,
+// and searches it and the messages for the client secret and every token
+// the API issued.
+func TestDeleteCustomersAction_NoSecretInLogs(t *testing.T) {
+	emulatorOnly(t, "injects faults into the emulator")
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	s := newActionServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+	seedStore(t, env)
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(t.Context(), &logs)
+	r := s.invoke(ctx, t, s.config(t, map[string]any{"name_like": "Leftover *"}), func(msg string) {
+		if strings.HasPrefix(msg, "Deleted 100 of") {
+			env.emulator().SetFaults(emulator.Faults{Rate5xx: 1, Seed: 1})
+		}
+	})
+	if len(r.errors()) != 1 {
+		t.Fatalf("want the injected failure, got %+v", r.diags)
+	}
+	text := logs.String()
+	for _, want := range []string{"moltin_delete_customers finished", "Moltin API request", `"http_method":"DELETE"`} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the captured logs lack %q: the capture does not work", want)
+		}
+	}
+	secrets := append([]string{env.ClientSecret}, env.IssuedTokens()...)
+	if len(secrets) < 2 {
+		t.Fatal("no access token was issued")
+	}
+	messages := strings.Join(r.progress, "\n")
+	for _, d := range r.diags {
+		messages += "\n" + d.Summary + "\n" + d.Detail
+	}
+	for _, secret := range secrets {
+		if strings.Contains(text, secret) || strings.Contains(messages, secret) {
+			t.Errorf("a secret (%d characters) is in the logs or the messages", len(secret))
+		}
 	}
 }
