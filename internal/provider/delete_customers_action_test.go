@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,6 +25,9 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -1023,4 +1027,101 @@ func TestDeleteCustomersAction_NoSecretInLogs(t *testing.T) {
 			t.Errorf("a secret (%d characters) is in the logs or the messages", len(secret))
 		}
 	}
+}
+
+// TestDeleteCustomersAction_gRPCClientGone invokes the action over gRPC, as
+// the CLI does, and then goes away mid-invocation (a killed CLI): the
+// stream's context ends, so the action sends no further delete, and its
+// goroutine ends. (Whether a progress message is then left unread depends
+// on timing; TestProgressReporter_ClientGone covers that case.) Not
+// parallel: it shortens progressGrace, and looks for the goroutine of any
+// invocation in the process.
+func TestDeleteCustomersAction_gRPCClientGone(t *testing.T) { //nolint:paralleltest // see above
+	emulatorOnly(t, "slows the emulator down")
+	old := progressGrace
+	progressGrace = 200 * time.Millisecond
+	t.Cleanup(func() { progressGrace = old })
+
+	env := newTestEnv(t, emulator.Config{})
+	seedStore(t, env)
+	env.emulator().SetFaults(emulator.Faults{Latency: 20 * time.Millisecond})
+	factory := NewProtocol6Server(New("test")())
+	schemas, err := factory().GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := serveGRPCProvider(t, factory)
+
+	withNulls := func(typ tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
+		vals := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		for k, v := range set {
+			vals[k] = v
+		}
+		return tftypes.NewValue(typ, vals)
+	}
+	configure := newRequest(t, "ConfigureProvider")
+	configure.setString(t, "terraform_version", "1.14.0")
+	configure.setValue(t, "config", p.provType, withNulls(p.provType.(tftypes.Object), map[string]tftypes.Value{
+		"api_base_url":            tftypes.NewValue(tftypes.String, env.URL),
+		"client_id":               tftypes.NewValue(tftypes.String, env.ClientID),
+		"client_secret":           tftypes.NewValue(tftypes.String, env.ClientSecret),
+		"max_requests_per_second": tftypes.NewValue(tftypes.Number, 2000),
+	}))
+	p.call(t.Context(), t, "ConfigureProvider", configure)
+
+	actionType := schemas.ActionSchemas[deleteCustomersType].Schema.ValueType()
+	invoke := newRequest(t, "InvokeAction")
+	invoke.setString(t, "action_type", deleteCustomersType)
+	invoke.setValue(t, "config", actionType, withNulls(actionType.(tftypes.Object), map[string]tftypes.Value{
+		"name_like": tftypes.NewValue(tftypes.String, "Leftover *"),
+	}))
+	ctx, leave := context.WithCancel(t.Context())
+	defer leave()
+	stream, err := p.conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, "/tfplugin6.Provider/InvokeAction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.SendMsg(invoke.Message); err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.CloseSend(); err != nil {
+		t.Fatal(err)
+	}
+	eventDesc := invoke.Descriptor().Parent().(protoreflect.MessageDescriptor).Messages().ByName("Event")
+	event := rpcMessage{dynamicpb.NewMessage(eventDesc)}
+	if err := stream.RecvMsg(event.Message); err != nil {
+		t.Fatal(err)
+	}
+	progress := event.Get(event.field(t, "progress")).Message()
+	if msg := progress.Get(progress.Descriptor().Fields().ByName("message")).String(); !strings.HasPrefix(msg, "Found 250 customers") {
+		t.Fatalf("first event %q", msg)
+	}
+	// Leave once the deleting is well under way, without reading further.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(deleteRequests(env)[204]) < 30 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	leave()
+	left := time.Now()
+
+	invoking := func() bool {
+		buf := make([]byte, 1<<22)
+		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*deleteCustomersAction).Invoke")
+	}
+	for invoking() && time.Since(left) < 10*progressGrace+5*time.Second {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if invoking() {
+		t.Fatalf("the invocation still runs %s after its client went away", time.Since(left).Round(time.Millisecond))
+	}
+	ended := time.Since(left)
+	sent := len(deleteRequests(env)[204])
+	time.Sleep(100 * time.Millisecond)
+	if again := len(deleteRequests(env)[204]); again != sent || sent >= 250 {
+		t.Errorf("%d DELETEs when the invocation ended, %d later, of 250: want it stopped, and no more", sent, again)
+	}
+	t.Logf("client went away after %d+ deletes; the invocation ended %s later, having sent %d", 30, ended.Round(time.Millisecond), sent)
 }
