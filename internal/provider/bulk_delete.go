@@ -113,6 +113,15 @@ func (t bulkTally) summary(noun string) string {
 	return s + "."
 }
 
+// finished is the last progress message: "Done: …", or "Stopped: …" when
+// the delete did not get through every id.
+func (t bulkTally) finished(noun string) string {
+	if t.Failed > 0 || t.NotSent > 0 {
+		return "Stopped: " + t.summary(noun)
+	}
+	return "Done: " + t.summary(noun)
+}
+
 // diagnostics explains a bulk delete that did not finish: stopped by an
 // interrupt or by a failure. redact removes secrets from an error's text.
 func (t bulkTally) diagnostics(ctx context.Context, noun string, redact func(string) string) diag.Diagnostics {

@@ -239,7 +239,7 @@ func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeReq
 	t := bulkDelete(ctx, ids, a.client.DeleteCustomerIfFound, func(t bulkTally) {
 		p.say(ctx, "Deleted %d of %d customers (%d already gone).", t.Deleted+t.Gone, t.Found, t.Gone)
 	})
-	p.say(ctx, "Done: %s", t.summary("customers"))
+	p.say(ctx, "%s", t.finished("customers"))
 	tflog.Info(ctx, "moltin_delete_customers finished", map[string]any{
 		"found": t.Found, "deleted": t.Deleted, "already_gone": t.Gone, "failed": t.Failed, "not_sent": t.NotSent,
 	})
