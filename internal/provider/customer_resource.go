@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -41,13 +41,6 @@ func NewCustomerResource() resource.Resource {
 
 type customerResource struct {
 	client *moltin.Client
-}
-
-type customerModel struct {
-	customerAttrs
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 }
 
 const maxExternalRefLength = 2048
@@ -452,12 +445,4 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
-}
-
-// setFromAPI copies what the API knows into the model; passwords and the
-// version stay as they are, since the API never returns them.
-func (m *customerModel) setFromAPI(c moltin.Customer) {
-	m.customerAttrs = customerAttrsOf(c)
-	// Write-only values are never kept.
-	m.PasswordWO = types.StringNull()
 }

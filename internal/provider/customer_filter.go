@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+// Descriptions of the filters that the moltin_customers data source and the
+// moltin_customer list resource share.
+const (
+	descFilterEmail       = "Only the customer with this email address, compared case-insensitively."
+	descFilterName        = "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally."
+	descFilterExternalRef = "Only customers with exactly this external reference."
+)
+
+// filterAttribute is one string filter attribute, to be made into the
+// attribute of whichever schema package needs it.
+type filterAttribute struct {
+	description string
+	validators  []validator.String
+}
+
+// customerFilterAttributes are the filters of the moltin_customer list
+// resource and the moltin_delete_customers action, by attribute name: the
+// fields of customerFilterModel.
+func customerFilterAttributes() map[string]filterAttribute {
+	return map[string]filterAttribute{
+		"email": {descFilterEmail, []validator.String{
+			emailValidator{},
+			stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
+		}},
+		"email_like": {"Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: `*@test.example.com` finds every customer of that domain.",
+			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+		"name": {descFilterName, []validator.String{
+			stringvalidator.LengthAtLeast(1),
+			stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
+		}},
+		"name_like": {"Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: `E2E *` finds `E2E shopper 17`.",
+			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+		"external_ref": {descFilterExternalRef, []validator.String{stringvalidator.LengthAtLeast(1)}},
+	}
+}
+
+// customerFilterModel holds the filter attributes that the moltin_customers
+// data source, the moltin_customer list resource and the
+// moltin_delete_customers action share; null ones filter nothing.
+type customerFilterModel struct {
+	Email       types.String `tfsdk:"email"`
+	EmailLike   types.String `tfsdk:"email_like"`
+	Name        types.String `tfsdk:"name"`
+	NameLike    types.String `tfsdk:"name_like"`
+	ExternalRef types.String `tfsdk:"external_ref"`
+}
+
+// filters is the API filter for m. The client quotes every value, so a
+// comma or parenthesis in a name cannot end the term or add another.
+func (m customerFilterModel) filters() []moltin.Filter {
+	var out []moltin.Filter
+	for _, f := range []struct {
+		value types.String
+		term  func(field, value string) moltin.Filter
+		field string
+	}{
+		{m.Email, moltin.Eq, "email"},
+		{m.EmailLike, moltin.Like, "email"},
+		{m.Name, moltin.Eq, "name"},
+		{m.NameLike, moltin.Like, "name"},
+		{m.ExternalRef, moltin.Eq, "external_ref"},
+	} {
+		if !f.value.IsNull() && !f.value.IsUnknown() {
+			out = append(out, f.term(f.field, f.value.ValueString()))
+		}
+	}
+	return out
+}
+
+// listCustomersErrorDetail explains a failed listing, with the filter sent.
+func listCustomersErrorDetail(client *moltin.Client, err error, filters []moltin.Filter) string {
+	detail := "Listing customers failed: " + client.Redact(err.Error())
+	if len(filters) > 0 {
+		detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
+	}
+	return detail
+}
