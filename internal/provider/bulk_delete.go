@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -184,4 +189,102 @@ func (p *progressReporter) say(ctx context.Context, format string, args ...any) 
 	case <-timer.C:
 		p.gone = true
 	}
+}
+
+// verdict is what a delete action does with one item of its listing.
+type verdict int
+
+const (
+	keep verdict = iota // delete it
+	skip                // leave it: the API listed it, but it does not match
+	stop                // leave it and every later one: the listing is past the matches
+)
+
+// bulkDeleteJob is one invocation of a delete action, its config read and
+// checked: the listing of candidates, oldest first, and how to judge and
+// delete each.
+type bulkDeleteJob[T any] struct {
+	action     string // the action's type, for the logs
+	noun       string // what it deletes, plural: "customers"
+	matching   string // what the candidates match, for the messages
+	limit      int
+	dryRun     bool
+	items      iter.Seq2[T, error]
+	judge      func(T) (id string, v verdict)
+	listFailed func(error) diag.Diagnostic
+	del        func(context.Context, string) (found bool, err error)
+	redact     func(string) string
+}
+
+// run collects the ids to delete, reports how many, and unless it is a dry
+// run deletes them with bulkDelete, reporting progress and a summary.
+func (j bulkDeleteJob[T]) run(ctx context.Context, resp *action.InvokeResponse) {
+	p := &progressReporter{send: resp.SendProgress}
+	var ids []string
+	seen := map[string]bool{}
+	mismatched := 0
+	for item, err := range j.items {
+		if err != nil {
+			resp.Diagnostics.Append(j.listFailed(err))
+			return
+		}
+		id, v := j.judge(item)
+		if v == stop {
+			break // the walk is lazy: no further page is asked for
+		}
+		if v == skip {
+			mismatched++
+			continue
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if mismatched > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s listed that do not match", capitalized(j.noun)),
+			fmt.Sprintf("The API listed %d %s that do not match %s as the API documents it; they were left alone.", mismatched, j.noun, j.matching))
+	}
+	found := fmt.Sprintf("Found %d %s matching %s", len(ids), j.noun, j.matching)
+	if len(ids) == j.limit {
+		found += fmt.Sprintf(" (the limit, %d: more may match)", j.limit)
+	}
+	p.say(ctx, "%s.", found)
+	tflog.Info(ctx, j.action+" listed its matches", map[string]any{"found": len(ids), "limit": j.limit, "dry_run": j.dryRun})
+	if j.dryRun {
+		p.say(ctx, "Dry run: %d %s would be deleted; none was.", len(ids), j.noun)
+		return
+	}
+	t := bulkDelete(ctx, ids, j.del, func(t bulkTally) {
+		p.say(ctx, "Deleted %d of %d %s (%d already gone).", t.Deleted+t.Gone, t.Found, j.noun, t.Gone)
+	})
+	p.say(ctx, "%s", t.finished(j.noun))
+	tflog.Info(ctx, j.action+" finished", map[string]any{
+		"found": t.Found, "deleted": t.Deleted, "already_gone": t.Gone, "failed": t.Failed, "not_sent": t.NotSent,
+	})
+	resp.Diagnostics.Append(t.diagnostics(ctx, j.noun, j.redact)...)
+}
+
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// refuseUnknown adds an error for each value still unknown at invoke time.
+// Terraform resolves every value before it invokes; a filter still unknown
+// would otherwise be left out, and the action delete more.
+func refuseUnknown(diags *diag.Diagnostics, values map[string]attr.Value) {
+	for name, v := range values {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(name), "Unknown value",
+				name+" is still unknown when the action is invoked, so the action cannot tell what it would delete. This is a bug in the client; please report it.")
+		}
+	}
+}
+
+func notConfigured() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The moltin provider was not configured before the action ran. This is a bug in the client or the provider; please report it.")
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -184,85 +184,43 @@ func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeReq
 		return
 	}
 	resp.Diagnostics.Append(m.checkAll()...)
-	// Terraform resolves every value before it invokes; a filter still
-	// unknown would otherwise be left out, and the action delete more.
-	for name, unknown := range map[string]bool{
-		"email": m.Email.IsUnknown(), "email_like": m.EmailLike.IsUnknown(), "name": m.Name.IsUnknown(),
-		"name_like": m.NameLike.IsUnknown(), "external_ref": m.ExternalRef.IsUnknown(), "created_before": m.CreatedBefore.IsUnknown(),
-		"limit": m.Limit.IsUnknown(), "dry_run": m.DryRun.IsUnknown(),
-	} {
-		if unknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value",
-				name+" is still unknown when the action is invoked, so the action cannot tell what it would delete. This is a bug in the client; please report it.")
-		}
-	}
+	refuseUnknown(&resp.Diagnostics, map[string]attr.Value{
+		"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef,
+		"created_before": m.CreatedBefore, "limit": m.Limit, "dry_run": m.DryRun,
+	})
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if a.client == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The moltin provider was not configured before the action ran. This is a bug in the client or the provider; please report it.")
+		resp.Diagnostics.Append(notConfigured())
 		return
 	}
-	ctx = maskSecrets(ctx)
-	p := &progressReporter{send: resp.SendProgress}
 	filters, diags := m.apiFilters()
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
+	ctx = maskSecrets(ctx)
 	limit := m.limit()
-
-	// Oldest first, so that a limit leaves the newest; customers created
-	// meanwhile come last, and move no match to another page.
-	ids, mismatched, err := collectIDs(a.client.Customers(ctx, moltin.ListOptions{Filters: filters, Sort: "created_at", Limit: limit}),
-		func(c moltin.Customer) (string, bool) { return c.ID, moltin.CustomerMatches(c, filters) })
-	if err != nil {
-		detail := listCustomersErrorDetail(a.client, err, filters) + "\n\nNo customer was deleted."
-		resp.Diagnostics.AddError("Could not list customers", detail)
-		return
-	}
-	if mismatched > 0 {
-		resp.Diagnostics.AddWarning("Customers listed that do not match",
-			fmt.Sprintf("The API listed %d customers that do not match the filter %s as the API documents it; they were left alone.", mismatched, moltin.JoinFilters(filters)))
-	}
-	found := fmt.Sprintf("Found %d customers matching %s", len(ids), moltin.JoinFilters(filters))
-	if len(ids) == limit {
-		found += fmt.Sprintf(" (the limit, %d: more may match)", limit)
-	}
-	p.say(ctx, "%s.", found)
-	tflog.Info(ctx, "moltin_delete_customers listed its matches", map[string]any{"found": len(ids), "limit": limit, "dry_run": m.DryRun.ValueBool()})
-	if m.DryRun.ValueBool() {
-		p.say(ctx, "Dry run: %d customers would be deleted; none was.", len(ids))
-		return
-	}
-
-	t := bulkDelete(ctx, ids, a.client.DeleteCustomerIfFound, func(t bulkTally) {
-		p.say(ctx, "Deleted %d of %d customers (%d already gone).", t.Deleted+t.Gone, t.Found, t.Gone)
-	})
-	p.say(ctx, "%s", t.finished("customers"))
-	tflog.Info(ctx, "moltin_delete_customers finished", map[string]any{
-		"found": t.Found, "deleted": t.Deleted, "already_gone": t.Gone, "failed": t.Failed, "not_sent": t.NotSent,
-	})
-	resp.Diagnostics.Append(t.diagnostics(ctx, "customers", func(s string) string { return a.client.Redact(s) })...)
-}
-
-// collectIDs reads a listing to its end, keeping each item's id once, for
-// the items that match; it counts those that do not.
-func collectIDs[T any](items func(func(T, error) bool), match func(T) (string, bool)) (ids []string, mismatched int, err error) {
-	seen := map[string]bool{}
-	for item, err := range items {
-		if err != nil {
-			return nil, 0, err
-		}
-		id, ok := match(item)
-		if !ok {
-			mismatched++
-			continue
-		}
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	return ids, mismatched, nil
+	bulkDeleteJob[moltin.Customer]{
+		action:   "moltin_delete_customers",
+		noun:     "customers",
+		matching: moltin.JoinFilters(filters),
+		limit:    limit,
+		dryRun:   m.DryRun.ValueBool(),
+		// Oldest first, so that a limit leaves the newest; customers created
+		// meanwhile come last, and move no match to another page. The API
+		// filters on created_at itself (lt).
+		items: a.client.Customers(ctx, moltin.ListOptions{Filters: filters, Sort: "created_at", Limit: limit}),
+		judge: func(c moltin.Customer) (string, verdict) {
+			if !moltin.CustomerMatches(c, filters) {
+				return c.ID, skip
+			}
+			return c.ID, keep
+		},
+		listFailed: func(err error) diag.Diagnostic {
+			return diag.NewErrorDiagnostic("Could not list customers", listCustomersErrorDetail(a.client, err, filters)+"\n\nNo customer was deleted.")
+		},
+		del:    a.client.DeleteCustomerIfFound,
+		redact: func(s string) string { return a.client.Redact(s) },
+	}.run(ctx, resp)
 }
