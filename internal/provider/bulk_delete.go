@@ -8,10 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -287,4 +292,109 @@ func refuseUnknown(diags *diag.Diagnostics, values map[string]attr.Value) {
 func notConfigured() diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Provider not configured",
 		"The moltin provider was not configured before the action ran. This is a bug in the client or the provider; please report it.")
+}
+
+// deleteBounds are the attributes of a delete action besides its filters.
+type deleteBounds struct {
+	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
+	Limit         types.Int64       `tfsdk:"limit"`
+	DryRun        types.Bool        `tfsdk:"dry_run"`
+}
+
+// deleteBoundsAttributes is the schema of deleteBounds; noun is the plural
+// of what the action deletes.
+func deleteBoundsAttributes(noun string) map[string]actionschema.Attribute {
+	return map[string]actionschema.Attribute{
+		"created_before": actionschema.StringAttribute{
+			CustomType: timetypes.RFC3339Type{},
+			MarkdownDescription: "Only " + noun + " created before this time, in RFC 3339 form (`2026-01-02T15:04:05Z`). " +
+				"`timeadd(plantimestamp(), \"-24h\")` leaves alone the " + noun + " of the last day, such as those of a run still under way.",
+			Optional: true,
+		},
+		"limit": actionschema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("The most %s to delete, oldest first. Defaults to %d; at most %d.", noun, defaultDeleteLimit, maxDeleteLimit),
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.Between(1, maxDeleteLimit)},
+		},
+		"dry_run": actionschema.BoolAttribute{
+			MarkdownDescription: "Only count the " + noun + " that would be deleted, and delete none. Defaults to `false`.",
+			Optional:            true,
+		},
+	}
+}
+
+// check repeats the schema's check of limit, for when the framework runs no
+// validator (planning, invoking). created_before's type checks its own value
+// whenever the framework reads the config.
+func (b deleteBounds) check() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !b.Limit.IsNull() && !b.Limit.IsUnknown() {
+		if n := b.Limit.ValueInt64(); n < 1 || n > maxDeleteLimit {
+			diags.AddAttributeError(path.Root("limit"), "Invalid limit",
+				fmt.Sprintf("limit is %d; it must be between 1 and %d. To delete more, run the action again.", n, maxDeleteLimit))
+		}
+	}
+	return diags
+}
+
+func (b deleteBounds) limit() int {
+	if b.Limit.IsNull() || b.Limit.IsUnknown() {
+		return defaultDeleteLimit
+	}
+	return int(b.Limit.ValueInt64())
+}
+
+// cutoff is created_before in UTC, and whether it is set. One that cannot be
+// read is an error, never a bound left out.
+func (b deleteBounds) cutoff() (time.Time, bool, diag.Diagnostics) {
+	if b.CreatedBefore.IsNull() {
+		return time.Time{}, false, nil
+	}
+	t, diags := b.CreatedBefore.ValueRFC3339Time()
+	if diags.HasError() {
+		return time.Time{}, false, diags
+	}
+	return t.UTC(), true, nil
+}
+
+func (b deleteBounds) values() map[string]attr.Value {
+	return map[string]attr.Value{"created_before": b.CreatedBefore, "limit": b.Limit, "dry_run": b.DryRun}
+}
+
+// checkDeleteFilters requires a filter: with none, the action would delete
+// every one of its kind in the store; an unknown filter may turn out to be
+// set. A *_like pattern of stars alone is refused too. names lists the
+// filters in the order the message gives them.
+func checkDeleteFilters(actionType, singular string, filters map[string]types.String, names []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set := 0
+	for _, v := range filters {
+		if !v.IsNull() {
+			set++
+		}
+	}
+	if set == 0 {
+		diags.AddError("No filter",
+			fmt.Sprintf("%s needs at least one of %s: without one it would delete every %s of the store. Add a filter, such as email_like = \"*@test.example.com\".",
+				actionType, strings.Join(names, ", "), singular))
+	}
+	for _, name := range names {
+		v := filters[name]
+		if strings.HasSuffix(name, "_like") && !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" && strings.Trim(v.ValueString(), "*") == "" {
+			diags.AddAttributeError(path.Root(name), "Pattern matches every "+singular,
+				fmt.Sprintf("%s = %q matches every %s, as no filter would. Give a pattern with some text in it, such as \"*@test.example.com\" or \"E2E *\".", name, v.ValueString(), singular))
+		}
+	}
+	return diags
+}
+
+// checkEmailValue is emailValidator's check, for when no validator runs.
+func checkEmailValue(name string, v types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !v.IsNull() && !v.IsUnknown() {
+		if msg := checkEmail(v.ValueString()); msg != "" {
+			diags.AddAttributeError(path.Root(name), "Invalid email address", name+" "+msg)
+		}
+	}
+	return diags
 }

@@ -2,18 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -39,12 +33,10 @@ type deleteCustomersAction struct {
 
 type deleteCustomersModel struct {
 	customerFilterModel
-	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
-	Limit         types.Int64       `tfsdk:"limit"`
-	DryRun        types.Bool        `tfsdk:"dry_run"`
+	deleteBounds
 }
 
-// customerFilterNames are the filter attributes, one of which an action
+// customerFilterNames are the filter attributes, one of which the action
 // needs.
 var customerFilterNames = []string{"email", "email_like", "name", "name_like", "external_ref"}
 
@@ -53,23 +45,7 @@ func (a *deleteCustomersAction) Metadata(_ context.Context, req action.MetadataR
 }
 
 func (a *deleteCustomersAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
-	attrs := map[string]actionschema.Attribute{
-		"created_before": actionschema.StringAttribute{
-			CustomType: timetypes.RFC3339Type{},
-			MarkdownDescription: "Only customers created before this time, in RFC 3339 form (`2026-01-02T15:04:05Z`). " +
-				"`timeadd(plantimestamp(), \"-24h\")` leaves alone the customers of the last day, such as those of a run still under way.",
-			Optional: true,
-		},
-		"limit": actionschema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("The most customers to delete, oldest first. Defaults to %d; at most %d.", defaultDeleteLimit, maxDeleteLimit),
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, maxDeleteLimit)},
-		},
-		"dry_run": actionschema.BoolAttribute{
-			MarkdownDescription: "Only count the customers that would be deleted, and delete none. Defaults to `false`.",
-			Optional:            true,
-		},
-	}
+	attrs := deleteBoundsAttributes("customers")
 	for name, f := range customerFilterAttributes() {
 		attrs[name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
@@ -112,46 +88,18 @@ func (a *deleteCustomersAction) ModifyPlan(ctx context.Context, req action.Modif
 	resp.Diagnostics.Append(m.checkAll()...)
 }
 
-// checkFilters requires a filter: with none, the action would delete every
-// customer of the store. An unknown filter may turn out to be set.
 func (m deleteCustomersModel) checkFilters() diag.Diagnostics {
-	var diags diag.Diagnostics
-	set := 0
-	for _, v := range []types.String{m.Email, m.EmailLike, m.Name, m.NameLike, m.ExternalRef} {
-		if !v.IsNull() {
-			set++
-		}
-	}
-	if set == 0 {
-		diags.AddError("No filter",
-			"moltin_delete_customers needs at least one of "+strings.Join(customerFilterNames, ", ")+
-				": without one it would delete every customer of the store. Add a filter, such as email_like = \"*@test.example.com\".")
-	}
-	for name, v := range map[string]types.String{"email_like": m.EmailLike, "name_like": m.NameLike} {
-		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" && strings.Trim(v.ValueString(), "*") == "" {
-			diags.AddAttributeError(path.Root(name), "Pattern matches every customer",
-				fmt.Sprintf("%s = %q matches every customer, as no filter would. Give a pattern with some text in it, such as \"*@test.example.com\" or \"E2E *\".", name, v.ValueString()))
-		}
-	}
-	return diags
+	return checkDeleteFilters("moltin_delete_customers", "customer",
+		map[string]types.String{"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef},
+		customerFilterNames)
 }
 
 // checkAll is checkFilters and the checks of the schema's validators, on the
-// values known by now. (created_before's type checks its own value whenever
-// the framework reads the config.)
+// values known by now.
 func (m deleteCustomersModel) checkAll() diag.Diagnostics {
 	diags := m.checkFilters()
-	if !m.Limit.IsNull() && !m.Limit.IsUnknown() {
-		if n := m.Limit.ValueInt64(); n < 1 || n > maxDeleteLimit {
-			diags.AddAttributeError(path.Root("limit"), "Invalid limit",
-				fmt.Sprintf("limit is %d; it must be between 1 and %d. To delete more, run the action again.", n, maxDeleteLimit))
-		}
-	}
-	if !m.Email.IsNull() && !m.Email.IsUnknown() {
-		if msg := checkEmail(m.Email.ValueString()); msg != "" {
-			diags.AddAttributeError(path.Root("email"), "Invalid email address", "email "+msg)
-		}
-	}
+	diags.Append(m.deleteBounds.check()...)
+	diags.Append(checkEmailValue("email", m.Email)...)
 	return diags
 }
 
@@ -160,21 +108,11 @@ func (m deleteCustomersModel) checkAll() diag.Diagnostics {
 // is an error, never a filter left out.
 func (m deleteCustomersModel) apiFilters() ([]moltin.Filter, diag.Diagnostics) {
 	filters := m.filters()
-	if m.CreatedBefore.IsNull() {
-		return filters, nil
+	cutoff, ok, diags := m.cutoff()
+	if diags.HasError() || !ok {
+		return filters, diags
 	}
-	t, diags := m.CreatedBefore.ValueRFC3339Time()
-	if diags.HasError() {
-		return nil, diags
-	}
-	return append(filters, moltin.Lt("created_at", t.UTC().Format(time.RFC3339Nano))), nil
-}
-
-func (m deleteCustomersModel) limit() int {
-	if m.Limit.IsNull() || m.Limit.IsUnknown() {
-		return defaultDeleteLimit
-	}
-	return int(m.Limit.ValueInt64())
+	return append(filters, moltin.Lt("created_at", cutoff.Format(time.RFC3339Nano))), nil
 }
 
 func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -184,10 +122,11 @@ func (a *deleteCustomersAction) Invoke(ctx context.Context, req action.InvokeReq
 		return
 	}
 	resp.Diagnostics.Append(m.checkAll()...)
-	refuseUnknown(&resp.Diagnostics, map[string]attr.Value{
-		"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef,
-		"created_before": m.CreatedBefore, "limit": m.Limit, "dry_run": m.DryRun,
-	})
+	values := m.values()
+	for name, v := range map[string]types.String{"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef} {
+		values[name] = v
+	}
+	refuseUnknown(&resp.Diagnostics, values)
 	if resp.Diagnostics.HasError() {
 		return
 	}
