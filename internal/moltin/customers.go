@@ -444,29 +444,15 @@ func (c *Client) CreateCustomerToken(ctx context.Context, email, password string
 // act on one that the API returned although it does not match (a filter the
 // store ignored, say). A term it cannot judge is not met.
 func CustomerMatches(c Customer, fs []Filter) bool {
-	for _, f := range fs {
-		if !customerMeets(c, f) {
-			return false
+	return matchesAll(fs, c.CreatedAt, func(field string) *string {
+		switch field {
+		case "email":
+			return &c.Email
+		case "name":
+			return &c.Name
+		case "external_ref":
+			return c.ExternalRef
 		}
-	}
-	return true
-}
-
-func customerMeets(c Customer, f Filter) bool {
-	switch {
-	case f.Field == "email" && f.Op == "eq":
-		return strings.EqualFold(c.Email, f.Value)
-	case f.Field == "email" && f.Op == "like":
-		return LikeMatch(f.Value, c.Email)
-	case f.Field == "name" && f.Op == "eq":
-		return c.Name == f.Value
-	case f.Field == "name" && f.Op == "like":
-		return LikeMatch(f.Value, c.Name)
-	case f.Field == "external_ref" && f.Op == "eq":
-		return c.ExternalRef != nil && *c.ExternalRef == f.Value
-	case f.Field == "created_at" && f.Op == "lt":
-		t, err := time.Parse(time.RFC3339Nano, f.Value)
-		return err == nil && !c.CreatedAt.IsZero() && c.CreatedAt.Before(t)
-	}
-	return false
+		return nil
+	})
 }

@@ -1,6 +1,9 @@
 package moltin
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Filter is one term of the API's filter language, such as eq(email,x).
 type Filter struct {
@@ -56,4 +59,38 @@ func LikeMatch(pattern, s string) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// matchesAll reports whether an object meets every term: eq (emails compared
+// case-insensitively, other fields exactly) and like on the string fields
+// that field returns (nil: the object has none), and lt on created_at. A
+// term it cannot judge is not met.
+func matchesAll(fs []Filter, created time.Time, field func(string) *string) bool {
+	for _, f := range fs {
+		if !meets(f, created, field) {
+			return false
+		}
+	}
+	return true
+}
+
+func meets(f Filter, created time.Time, field func(string) *string) bool {
+	if f.Field == "created_at" {
+		t, err := time.Parse(time.RFC3339Nano, f.Value)
+		return f.Op == "lt" && err == nil && !created.IsZero() && created.Before(t)
+	}
+	v := field(f.Field)
+	if v == nil {
+		return false
+	}
+	switch f.Op {
+	case "eq":
+		if f.Field == "email" {
+			return strings.EqualFold(*v, f.Value)
+		}
+		return *v == f.Value
+	case "like":
+		return LikeMatch(f.Value, *v)
+	}
+	return false
 }

@@ -52,8 +52,22 @@ type actionProtocolServer interface {
 // emulator, with the schema of the action.
 type actionServer struct {
 	actionProtocolServer
-	env    *testEnv
-	schema *tfprotov6.Schema
+	env     *testEnv
+	typ     string // the action the calls are for
+	schema  *tfprotov6.Schema
+	schemas map[string]*tfprotov6.ActionSchema
+}
+
+// forAction is s, its calls made for the action typeName.
+func (s *actionServer) forAction(t *testing.T, typeName string) *actionServer {
+	t.Helper()
+	as, ok := s.schemas[typeName]
+	if !ok || as.Schema == nil {
+		t.Fatalf("no action %s; the provider has %v", typeName, keys(s.schemas))
+	}
+	c := *s
+	c.typ, c.schema = typeName, as.Schema
+	return &c
 }
 
 func newActionServer(t *testing.T, env *testEnv, providerSettings map[string]tftypes.Value) *actionServer {
@@ -90,7 +104,7 @@ func newActionServer(t *testing.T, env *testEnv, providerSettings map[string]tft
 		t.Fatal(err)
 	}
 	requireNoDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return &actionServer{actionProtocolServer: server, env: env, schema: as.Schema}
+	return &actionServer{actionProtocolServer: server, env: env, typ: deleteCustomersType, schema: as.Schema, schemas: schemas.ActionSchemas}
 }
 
 // config is an action config with the attributes given, every other null.
@@ -118,7 +132,7 @@ func (s *actionServer) config(t *testing.T, attrs map[string]any) *tfprotov6.Dyn
 
 func (s *actionServer) validate(t *testing.T, cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
 	t.Helper()
-	resp, err := s.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{ActionType: deleteCustomersType, Config: cfg})
+	resp, err := s.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{ActionType: s.typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +141,7 @@ func (s *actionServer) validate(t *testing.T, cfg *tfprotov6.DynamicValue) []*tf
 
 func (s *actionServer) plan(t *testing.T, cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
 	t.Helper()
-	resp, err := s.PlanAction(t.Context(), &tfprotov6.PlanActionRequest{ActionType: deleteCustomersType, Config: cfg})
+	resp, err := s.PlanAction(t.Context(), &tfprotov6.PlanActionRequest{ActionType: s.typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +168,7 @@ func (r invoked) errors() []*tfprotov6.Diagnostic {
 // onProgress (if any) with each progress message as it is read.
 func (s *actionServer) invoke(ctx context.Context, t *testing.T, cfg *tfprotov6.DynamicValue, onProgress func(string)) invoked {
 	t.Helper()
-	stream, err := s.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: deleteCustomersType, Config: cfg})
+	stream, err := s.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: s.typ, Config: cfg})
 	if err != nil {
 		t.Fatalf("InvokeAction: %v", err)
 	}
@@ -327,8 +341,9 @@ func TestDeleteCustomersAction_Schema(t *testing.T) {
 	for _, a := range meta.Actions {
 		actions = append(actions, a.TypeName)
 	}
-	if !slices.Equal(actions, []string{deleteCustomersType}) {
-		t.Errorf("GetMetadata lists actions %v, want [%s]", actions, deleteCustomersType)
+	sort.Strings(actions)
+	if want := []string{deleteAccountMembersType, deleteCustomersType}; !slices.Equal(actions, want) {
+		t.Errorf("GetMetadata lists actions %v, want %v", actions, want)
 	}
 }
 

@@ -286,6 +286,7 @@ func (p *moltinProvider) ListResources(context.Context) []func() list.ListResour
 func (p *moltinProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewDeleteCustomersAction,
+		NewDeleteAccountMembersAction,
 	}
 }
 
