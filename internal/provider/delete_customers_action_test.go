@@ -935,8 +935,9 @@ func TestActionExamples(t *testing.T) {
 			n++
 			t.Run(filepath.Base(filepath.Dir(file))+"/"+block.Labels[1], func(t *testing.T) {
 				t.Parallel()
-				if block.Labels[0] != deleteCustomersType {
-					t.Fatalf("action block of type %s", block.Labels[0])
+				typeName := block.Labels[0]
+				if typeName != deleteCustomersType && typeName != deleteAccountMembersType {
+					t.Fatalf("action block of type %s", typeName)
 				}
 				body, diags := block.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "config"}}})
 				if diags.HasErrors() || len(body.Blocks) != 1 {
@@ -970,13 +971,31 @@ func TestActionExamples(t *testing.T) {
 					return out
 				}
 				env := newTestEnv(t, emulator.Config{})
-				s := newActionServer(t, env, nil)
-				ref := "ci-run-1234"
+				s := newActionServer(t, env, nil).forAction(t, typeName)
+				// Three that the block should delete, and one to keep.
 				var seeded []string
-				for i := range 3 {
-					seeded = append(seeded, mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref).ID)
+				var kept, noun string
+				left := func() []string { return remaining(env, append(seeded, kept)) }
+				if typeName == deleteCustomersType {
+					ref := "ci-run-1234"
+					for i := range 3 {
+						seeded = append(seeded, mustCreate(t, env, fmt.Sprintf("E2E shopper %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), "", &ref).ID)
+					}
+					kept, noun = mustCreate(t, env, "Real Customer", "real@example.com", "", nil).ID, "customers"
+				} else {
+					am := newAMStore(t, env)
+					for i := range 3 {
+						seeded = append(seeded, am.member(t, env, fmt.Sprintf("E2E member %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), true))
+					}
+					kept, noun = am.member(t, env, "Real Member", "real@example.com", true), "account members"
+					left = func() []string {
+						var out []string
+						for _, u := range env.emulator().UserAuthenticationInfos() {
+							out = append(out, u.ID)
+						}
+						return out
+					}
 				}
-				kept := mustCreate(t, env, "Real Customer", "real@example.com", "", nil)
 				env.ResetRequests()
 
 				requireNoDiagnostics(t, "ValidateActionConfig", s.validate(t, s.config(t, configAt(false))))
@@ -987,12 +1006,12 @@ func TestActionExamples(t *testing.T) {
 				wantLeft := 1
 				if dry, _ := configAt(true)["dry_run"].(bool); dry {
 					wantLeft = 4
-					if last := r.progress[len(r.progress)-1]; last != "Dry run: 3 customers would be deleted; none was." {
-						t.Errorf("dry run's answer %q", last)
+					if last, want := r.progress[len(r.progress)-1], "Dry run: 3 "+noun+" would be deleted; none was."; last != want {
+						t.Errorf("dry run's answer %q, want %q", last, want)
 					}
 				}
-				if left := remaining(env, append(seeded, kept.ID)); len(left) != wantLeft || !slices.Contains(left, kept.ID) {
-					t.Errorf("%d customers left (%v), want %d with %s", len(left), left, wantLeft, kept.ID)
+				if left := left(); len(left) != wantLeft || !slices.Contains(left, kept) {
+					t.Errorf("%d %s left (%v), want %d with %s", len(left), noun, left, wantLeft, kept)
 				}
 				t.Logf("progress: %q", r.progress)
 			})
