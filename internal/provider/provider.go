@@ -249,6 +249,7 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 		NewAccountResource,
 		NewAccountMemberResource,
 		NewAccountMembershipResource,
+		NewAccountAuthenticationSettingsResource,
 	}
 }
 
