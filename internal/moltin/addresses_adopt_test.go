@@ -16,9 +16,9 @@ func adopting(cfg *Config) { cfg.AdoptExistingCustomers = true }
 // fieldsMap is f as the emulator's direct CreateAddress takes it.
 func fieldsMap(f AddressFields) map[string]string {
 	m := map[string]string{}
-	for _, fl := range f.list() {
-		if *fl.val != "" {
-			m[fl.key] = *fl.val
+	for _, fl := range f.Fields() {
+		if *fl.Value != "" {
+			m[fl.Key] = *fl.Value
 		}
 	}
 	return m

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -74,7 +73,7 @@ func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaReq
 			Computed:            true,
 		},
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		s := schema.StringAttribute{
 			MarkdownDescription: a.description,
 			Required:            a.required,
@@ -137,9 +136,8 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	a, adopted, err := r.client.CreateOrAdoptAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q, so the address cannot be saved for it. Check customer_id "+
-					"(such as moltin_customer.<name>.id). The API said: %s", customerID, r.client.Redact(err.Error())))
+			resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID,
+				"The address cannot be saved for it. Check customer_id (such as moltin_customer.<name>.id). The API said: "+r.client.Redact(err.Error())))
 			return
 		}
 		r.addError(&resp.Diagnostics, "Could not create the address", err)
@@ -160,7 +158,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
 }
 
 // adoptedAddressMatch says why an adopted address was taken for the
@@ -186,7 +184,7 @@ func (r *customerAddressResource) addError(diags *diag.Diagnostics, summary stri
 
 func addressErrorPath(err error) (path.Path, bool) {
 	for _, field := range pointedFields(err) {
-		for _, a := range addressAttributes {
+		for _, a := range addressAttributeTable() {
 			if a.name == field {
 				return path.Root(field), true
 			}
@@ -209,7 +207,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 			map[string]any{"customer_id": customerID, "address_id": id})
 		// Clients without identities (Terraform before 1.12) want one all
 		// the same from a Read that removes the resource.
-		resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -219,7 +217,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.setFromAPI(customerID, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -245,7 +243,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, state.CustomerID.ValueString(), state.ID.ValueString())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))...)
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -282,14 +280,5 @@ func (r *customerAddressResource) ImportState(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
-}
-
-// setIdentity records customer_id and id, which never change, as the
-// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
-func setAddressIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, customerID, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, customerAddressIdentity{CustomerID: types.StringValue(customerID), ID: types.StringValue(id)})
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 }

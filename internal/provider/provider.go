@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -56,6 +57,7 @@ var (
 	_ provider.Provider                       = &moltinProvider{}
 	_ provider.ProviderWithEphemeralResources = &moltinProvider{}
 	_ provider.ProviderWithListResources      = &moltinProvider{}
+	_ provider.ProviderWithActions            = &moltinProvider{}
 )
 
 type moltinProvider struct {
@@ -203,6 +205,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
 	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 // clientConfig reads the client's settings, each from the provider block or
@@ -264,6 +267,12 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
 		NewCustomerAddressResource,
+		NewCustomFieldResource,
+		NewPasswordProfileResource,
+		NewAccountResource,
+		NewAccountMemberResource,
+		NewAccountMembershipResource,
+		NewAccountAuthenticationSettingsResource,
 	}
 }
 
@@ -272,12 +281,16 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewCustomerDataSource,
 		NewCustomersDataSource,
 		NewCustomerAddressesDataSource,
+		NewAccountAuthenticationSettingsDataSource,
+		NewAccountMemberDataSource,
+		NewAccountDataSource,
 	}
 }
 
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewCustomerTokenEphemeralResource,
+		NewAccountMemberTokenEphemeralResource,
 	}
 }
 
@@ -287,6 +300,17 @@ func (p *moltinProvider) ListResources(context.Context) []func() list.ListResour
 	return []func() list.ListResource{
 		NewCustomerListResource,
 		NewCustomerAddressListResource,
+		NewAccountMemberListResource,
+		NewAccountListResource,
+	}
+}
+
+// Actions are for `terraform apply -invoke` and action_trigger blocks
+// (Terraform 1.14+). Older clients, and OpenTofu, never ask for them.
+func (p *moltinProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewDeleteCustomersAction,
+		NewDeleteAccountMembersAction,
 	}
 }
 
