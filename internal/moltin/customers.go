@@ -22,17 +22,30 @@ type Customer struct {
 	HasPassword bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Custom holds the other top-level keys of data: the values of the
+	// customers flow's fields (custom_fields.go), as JSON. The API may
+	// return a field as null, or leave out one with omit_null.
+	Custom map[string]json.RawMessage
 }
 
 // wireCustomer is the legacy JSON:API shape, attributes directly under data.
 type wireCustomer struct {
-	Type        string   `json:"type"`
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Email       string   `json:"email"`
-	Password    any      `json:"password"`
-	ExternalRef *string  `json:"external_ref"`
-	Meta        wireMeta `json:"meta"`
+	Type        string                     `json:"type"`
+	ID          string                     `json:"id"`
+	Name        string                     `json:"name"`
+	Email       string                     `json:"email"`
+	Password    any                        `json:"password"`
+	ExternalRef *string                    `json:"external_ref"`
+	Meta        wireMeta                   `json:"meta"`
+	Custom      map[string]json.RawMessage `json:"-"`
+}
+
+func (w *wireCustomer) UnmarshalJSON(b []byte) error {
+	type plain wireCustomer
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	return decodeCustom(b, &w.Custom)
 }
 
 // wireMeta holds an object's timestamps, under meta.timestamps as the
@@ -58,7 +71,7 @@ func (m *wireMeta) times(what string) (created, updated time.Time, err error) {
 }
 
 func (w *wireCustomer) customer() (Customer, error) {
-	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef}
+	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef, Custom: w.Custom}
 	if c.ID == "" {
 		return c, errors.New("the API returned a customer without an id")
 	}
@@ -103,10 +116,16 @@ type CustomerCreate struct {
 	Email       string
 	Password    *string
 	ExternalRef *string
+	// Custom are values of the customers flow's fields, sent as top-level
+	// keys of data.
+	Custom map[string]any
 }
 
 func (in CustomerCreate) MarshalJSON() ([]byte, error) {
 	data := map[string]any{"type": "customer", "name": in.Name, "email": in.Email}
+	if err := addCustom(data, in.Custom); err != nil {
+		return nil, err
+	}
 	if in.Password != nil {
 		data["password"] = *in.Password
 	}
@@ -124,15 +143,21 @@ type CustomerUpdate struct {
 	Password         *string
 	ExternalRef      *string
 	ClearExternalRef bool
+	// Custom are the flow values to change; a nil value sends null, which
+	// clears it.
+	Custom map[string]any
 }
 
 // IsEmpty reports whether the update would change nothing.
 func (in CustomerUpdate) IsEmpty() bool {
-	return in.Name == nil && in.Email == nil && in.Password == nil && in.ExternalRef == nil && !in.ClearExternalRef
+	return in.Name == nil && in.Email == nil && in.Password == nil && in.ExternalRef == nil && !in.ClearExternalRef && len(in.Custom) == 0
 }
 
 func (in CustomerUpdate) MarshalJSON() ([]byte, error) {
 	data := map[string]any{"type": "customer"}
+	if err := addCustom(data, in.Custom); err != nil {
+		return nil, err
+	}
 	if in.Name != nil {
 		data["name"] = *in.Name
 	}

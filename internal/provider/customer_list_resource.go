@@ -41,10 +41,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"With `include_resource = true` each result also holds the customer as the `moltin_customer` resource would, " +
 			"without any password attribute (`has_password` says whether one is set). " +
 			"Pages through the API 100 customers at a time and stops at the list block's `limit`.",
-		Attributes: map[string]listschema.Attribute{},
-	}
-	for name, a := range customerFilterAttributes() {
-		resp.Schema.Attributes[name] = listschema.StringAttribute{MarkdownDescription: a.description, Optional: true, Validators: a.validators}
+		Attributes: customerFilterListAttributes(),
 	}
 }
 
@@ -54,16 +51,7 @@ func (r *customerListResource) Configure(_ context.Context, req resource.Configu
 
 func (r *customerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg customerFilterModel
-	// A list block without a config block sends a null config: no filter.
-	if !req.Config.Raw.IsNull() {
-		if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured",
-			"The moltin provider was not configured before listing customers. This is a bug in the client or the provider; please report it.")})
+	if !startList(ctx, req, stream, r.client, "customers", &cfg) {
 		return
 	}
 	ctx = maskSecrets(ctx)
@@ -73,12 +61,13 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	stream.Results = listResults(ctx, req, r.client.Customers(ctx, opts), onError, func(ctx context.Context, c moltin.Customer, result *list.ListResult) {
 		result.DisplayName = customerDisplayName(c)
-		result.Diagnostics.Append(setIdentity(ctx, result.Identity, c.ID)...)
+		result.Diagnostics.Append(setIdentity(ctx, result.Identity, customerIdentityOf(c.ID))...)
 		if req.IncludeResource {
 			// The resource's own mapping, with every password attribute
 			// null: the API never returns a password.
 			var m customerModel
 			m.setFromAPI(c)
+			m.CustomFields = customAfterRead(ctx, m.CustomFields, c.Custom, true, &result.Diagnostics)
 			result.Diagnostics.Append(m.setResource(ctx, result.Resource)...)
 		}
 	})

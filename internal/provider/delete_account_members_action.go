@@ -49,21 +49,21 @@ func (a *deleteAccountMembersAction) Metadata(_ context.Context, req action.Meta
 
 func (a *deleteAccountMembersAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := deleteBoundsAttributes("account members")
-	for name, f := range map[string]filterAttribute{
-		"email": {"Only the member with this email address, compared case-insensitively.", []validator.String{
+	for _, f := range []filterAttribute{
+		{"email", "Only the member with this email address, compared case-insensitively.", []validator.String{
 			emailValidator{},
 			stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
 		}},
-		"email_like": {"Only members whose email matches this pattern, where `*` stands for any run of characters: `*@test.example.com`.",
+		{"email_like", "Only members whose email matches this pattern, where `*` stands for any run of characters: `*@test.example.com`.",
 			[]validator.String{stringvalidator.LengthAtLeast(1)}},
-		"name": {"Only members with exactly this name.", []validator.String{
+		{"name", "Only members with exactly this name.", []validator.String{
 			stringvalidator.LengthAtLeast(1),
 			stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
 		}},
-		"name_like": {"Only members whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
+		{"name_like", "Only members whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
 			[]validator.String{stringvalidator.LengthAtLeast(1)}},
 	} {
-		attrs[name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+		attrs[f.name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 	resp.Schema = actionschema.Schema{
 		MarkdownDescription: "Deletes the account members of the store's Account Management realm that match all the filters given, whatever state knows them, " +

@@ -46,8 +46,8 @@ func (a *deleteCustomersAction) Metadata(_ context.Context, req action.MetadataR
 
 func (a *deleteCustomersAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := deleteBoundsAttributes("customers")
-	for name, f := range customerFilterAttributes() {
-		attrs[name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	for _, f := range customerFilterAttributes() {
+		attrs[f.name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 	resp.Schema = actionschema.Schema{
 		MarkdownDescription: "Deletes the customers of the store that match all the filters given, whatever state knows them, " +
