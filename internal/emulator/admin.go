@@ -69,6 +69,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusMethodNotAllowed, "use GET or PUT")
 		}
 	default:
-		fail(http.StatusNotFound, "no admin route "+r.URL.Path)
+		if !s.serveAccountAdmin(w, r, write, fail) {
+			fail(http.StatusNotFound, "no admin route "+r.URL.Path)
+		}
 	}
 }

@@ -37,7 +37,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one existing customer by `id` or by `email` (exactly one of the two). " +
 			"Fails when no customer matches, so a typo cannot silently yield an empty result.",
-		Attributes: customerDataAttributes(
+		Attributes: withCustomFields(customerDataAttributes(
 			schema.StringAttribute{
 				MarkdownDescription: "The customer's ID. Set this or `email`.",
 				Optional:            true,
@@ -52,7 +52,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed:   true,
 				Validators: []validator.String{emailValidator{}},
 			},
-		),
+		)),
 	}
 }
 
@@ -67,7 +67,7 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customerAttrs
+	var cfg customerDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -101,6 +101,11 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 		c = found
 	}
-	cfg = customerAttrsOf(c)
+	cfg.customerAttrs = customerAttrsOf(c)
+	var err error
+	if cfg.CustomFields, err = customAllFromAPI(ctx, c.Custom); err != nil {
+		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

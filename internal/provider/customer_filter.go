@@ -11,18 +11,18 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// customerFilterAttribute is one filter of the moltin_customers data source
+// filterAttribute is one string filter: of the moltin_customers data source
 // and the moltin_customer list resource, which take the same filters.
-type customerFilterAttribute struct {
+type filterAttribute struct {
 	name, description string
 	validators        []validator.String
 }
 
 // customerFilterAttributes are the filters, each an optional string, in the
 // order of customerFilterModel.
-func customerFilterAttributes() []customerFilterAttribute {
+func customerFilterAttributes() []filterAttribute {
 	nonEmpty := stringvalidator.LengthAtLeast(1)
-	return []customerFilterAttribute{
+	return []filterAttribute{
 		{"email", "Only the customer with this email address, compared case-insensitively.",
 			[]validator.String{emailValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("email_like"))}},
 		{"email_like", "Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: " +

@@ -67,6 +67,7 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, s
 			// null: the API never returns a password.
 			var m customerModel
 			m.setFromAPI(c)
+			m.CustomFields = customAfterRead(ctx, m.CustomFields, c.Custom, true, &result.Diagnostics)
 			result.Diagnostics.Append(m.setResource(ctx, result.Resource)...)
 		}
 	})

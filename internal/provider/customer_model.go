@@ -18,9 +18,10 @@ import (
 // configuration.
 type customerModel struct {
 	customerAttrs
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Password          types.String  `tfsdk:"password"`
+	PasswordWO        types.String  `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64   `tfsdk:"password_wo_version"`
+	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
 }
 
 // customerIdentity is the moltin_customer resource's identity.
@@ -88,6 +89,7 @@ func (m *customerModel) fields() []modelField {
 		field[types.Bool]{"has_password", types.BoolType, &m.HasPassword},
 		field[timetypes.RFC3339]{"created_at", timetypes.RFC3339Type{}, &m.CreatedAt},
 		field[timetypes.RFC3339]{"updated_at", timetypes.RFC3339Type{}, &m.UpdatedAt},
+		field[types.Dynamic]{"custom_fields", types.DynamicType, &m.CustomFields},
 	}
 }
 

@@ -100,6 +100,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Whether the customer has a password set.",
 				Computed:            true,
 			},
+			customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
 			"created_at": schema.StringAttribute{
 				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the customer was created (RFC 3339).",
@@ -156,6 +157,9 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if req.State.Raw.IsNull() || !plan.CustomFields.Equal(state.customFieldsOf(ctx, req.State.Raw)) {
+		planCheckCustom(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics)
+	}
 	if req.State.Raw.IsNull() {
 		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
 		resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -174,7 +178,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	} else {
 		plan.HasPassword = state.HasPassword
 	}
-	if update.IsEmpty() {
+	if update.IsEmpty() && !customChanges(ctx, state.CustomFields, plan.CustomFields) {
 		plan.UpdatedAt = state.UpdatedAt
 	}
 	resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -233,6 +237,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	secrets := secretsOf(&plan, &config)
 	ctx = maskSecrets(ctx, secrets...)
+	if in.Custom = customForCreate(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 
 	c, err := r.client.CreateCustomer(ctx, in)
 	adopted := false
@@ -254,6 +261,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	}
 	plan.setFromAPI(c)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -352,6 +360,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
+	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	state.CustomFields = customAfterRead(ctx, state.CustomFields, c.Custom, imported, &resp.Diagnostics)
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -368,6 +378,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx = maskSecrets(ctx, secrets...)
 
 	update, _ := planUpdate(&state, &plan, &config)
+	if update.Custom = customForUpdate(ctx, r.client, customersFlow, state.CustomFields, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
@@ -389,6 +402,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -407,6 +421,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 // looked up through the list endpoint; or, from an import block's identity
 // (no ID then), the identity's id.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, []byte("true"))...)
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 		return

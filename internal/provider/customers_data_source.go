@@ -77,10 +77,17 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 
 // customerListObject is one element of customers.
 func customerListObject() schema.NestedAttributeObject {
-	return schema.NestedAttributeObject{Attributes: customerDataAttributes(
+	attrs := customerDataAttributes(
 		schema.StringAttribute{MarkdownDescription: "The customer's ID.", Computed: true},
 		schema.StringAttribute{CustomType: emailType{}, MarkdownDescription: "The customer's email address.", Computed: true},
-	)}
+	)
+	attrs[customFieldsAttr] = schema.MapAttribute{
+		MarkdownDescription: "The customer's non-null values of the `customers` flow's fields, as strings (numbers and booleans in their JSON text, " +
+			"such as `\"120\"` and `\"true\"`); the `moltin_customer` data source has them typed.",
+		ElementType: types.StringType,
+		Computed:    true,
+	}
+	return schema.NestedAttributeObject{Attributes: attrs}
 }
 
 func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -106,9 +113,9 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	items := make([]customerAttrs, len(list))
+	items := make([]customerListItem, len(list))
 	for i, c := range list {
-		items[i] = customerAttrsOf(c)
+		items[i] = customerListItem{customerAttrs: customerAttrsOf(c), CustomFields: customStringMap(c.Custom)}
 	}
 	customers, diags := types.ListValueFrom(ctx, customerListObject().Type(), items)
 	resp.Diagnostics.Append(diags...)
