@@ -49,7 +49,7 @@ func (s *Server) accountJSON(c *call, a *account) map[string]any {
 		ancestors = append([]any{map[string]any{"data": map[string]any{"id": p.id, "type": "account"}}}, ancestors...)
 	}
 	rel["ancestors"] = ancestors
-	return map[string]any{
+	out := map[string]any{
 		"id":              a.id,
 		"type":            "account",
 		"name":            a.name,
@@ -61,7 +61,19 @@ func (s *Server) accountJSON(c *call, a *account) map[string]any {
 		"meta":            metaTimestamps(a.createdAt, a.updatedAt),
 		"links":           selfLink(c, "/v2/accounts/"+a.id),
 	}
+	// The accounts flow's fields, top-level keys beside the account's own.
+	for k, v := range s.flowValuesLocked("accounts", a.id) {
+		if _, own := out[k]; !own {
+			out[k] = v
+		}
+	}
+	return out
 }
+
+// accountKeys are the account's own keys of a body; the others are its
+// flow's fields.
+var accountKeys = map[string]bool{"type": true, "id": true, "name": true, "legal_name": true, "registration_id": true,
+	"external_ref": true, "parent_id": true, "meta": true, "links": true, "relationships": true}
 
 // accountInput holds the fields of a POST or PUT; *Set says a key was sent
 // (its value nil for null).
@@ -161,7 +173,12 @@ func (s *Server) handleAccountCreate(c *call) *response {
 			return registrationConflict(*in.regID)
 		}
 	}
+	data, _ := decodeData(c.body) // parsed once already
+	if errs := s.applyFlowValuesLocked("accounts", "", data, accountKeys, true); len(errs) > 0 {
+		return unprocessableResponse(errs...)
+	}
 	a := s.createAccountLocked(*in.name, in.legalName, in.regID, in.externalRef, parent)
+	_ = s.applyFlowValuesLocked("accounts", a.id, data, accountKeys, true)
 	return jsonResponse(http.StatusCreated, map[string]any{"data": s.accountJSON(c, a)})
 }
 
@@ -203,6 +220,11 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if in.parentID != nil && *in.parentID != a.parentID {
 		return amError(http.StatusBadRequest, "parent_id is read-only: an account's parent is set when it is created", "/data/parent_id")
 	}
+	// Checked first: a refused value changes nothing of the account.
+	data, _ := decodeData(c.body)
+	if errs := s.applyFlowValuesLocked("accounts", "", data, accountKeys, false); len(errs) > 0 {
+		return unprocessableResponse(errs...)
+	}
 	if in.regSet {
 		old := deref(a.registrationID)
 		if in.regID != nil && *in.regID != "" && *in.regID != old {
@@ -227,6 +249,7 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if in.extSet {
 		a.externalRef = cloneString(in.externalRef)
 	}
+	_ = s.applyFlowValuesLocked("accounts", id, data, accountKeys, false)
 	a.updatedAt = nextUpdate(a.updatedAt)
 	return jsonResponse(http.StatusOK, map[string]any{"data": s.accountJSON(c, a)})
 }
@@ -262,6 +285,7 @@ func (s *Server) deleteAccountLocked(id string) {
 		delete(s.am.registrations, r)
 	}
 	delete(s.am.accounts, id)
+	s.dropFlowValuesLocked("accounts", id)
 	for _, ms := range s.am.memberships {
 		if ms.accountID == id {
 			s.deleteMembershipLocked(ms)

@@ -65,6 +65,10 @@ type Config struct {
 	ClientID, ClientSecret string        // required credentials for client_credentials (defaults: DefaultClientID/DefaultClientSecret)
 	TokenLifetime          time.Duration // default 1h; expires_in/expires reflect it
 	Faults                 Faults
+	// RejectUnknownFlowKeys answers 422 to a customer key that is no field
+	// of its flow; by default such keys are dropped silently, as the real
+	// API is believed to do (the fact sheet leaves it open).
+	RejectUnknownFlowKeys bool
 	// MemberDelay is how long an account member takes to appear after its
 	// user-authentication-info is written: 0 means DefaultMemberDelay, a
 	// negative value none. See SetMemberDelay.
@@ -230,6 +234,9 @@ type Server struct {
 	// addressRequired: see SetAddressRequired.
 	addressRequired []string
 	addressSeq      int64
+	// flowState: flows, fields and their values (flows.go).
+	flowState             flowState
+	rejectUnknownFlowKeys bool
 	// am is the Account Management store (accounts.go and its neighbours).
 	am amState
 }
@@ -254,6 +261,8 @@ func New(cfg Config) *Server {
 		byEmail:        map[string]string{},
 		accessTokens:   map[string]accessToken{},
 		customerTokens: map[string]customerToken{},
+
+		rejectUnknownFlowKeys: cfg.RejectUnknownFlowKeys,
 	}
 	if s.clientID == "" {
 		s.clientID = DefaultClientID
