@@ -552,8 +552,8 @@ type row struct {
 	id               string
 	seq              int64
 	created, updated time.Time
-	fields           map[string]*string // filterable and sortable string fields; nil = null
-	json             map[string]any
+	fields           map[string]*string    // filterable and sortable string fields; nil = null
+	render           func() map[string]any // its JSON, made only for the rows of the page
 }
 
 // listSpec says what a list accepts.
@@ -570,7 +570,8 @@ const (
 )
 
 // listResponse filters, sorts (default -created_at) and pages rows as the
-// API does, answering with data, links and meta.page/meta.results.
+// API does, answering with data, links and meta.page/meta.results. It
+// renders rows, so the caller holds s.mu.
 func listResponse(c *call, rows []row, spec listSpec) *response {
 	q := c.r.URL.Query()
 	var conds []condition
@@ -628,7 +629,7 @@ func listResponse(c *call, rows []row, spec listSpec) *response {
 	total := len(matched)
 	page := []map[string]any{}
 	for i := offset; i < total && i < offset+limit; i++ {
-		page = append(page, matched[i].json)
+		page = append(page, matched[i].render())
 	}
 	meta := map[string]any{
 		"page":    map[string]int{"limit": limit, "offset": offset, "current": offset/limit + 1, "total": (total + limit - 1) / limit},
