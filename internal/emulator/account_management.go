@@ -228,8 +228,17 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	}
 	s.settle()
 	m := c.r.Method
-	if rt.area != areaMemberToken && grant != "client_credentials" {
-		return forbidden("this token cannot manage Account Management objects; use a client_credentials token"), true
+	if grant != "client_credentials" {
+		switch {
+		case rt.area == areaMemberToken:
+		case rt.area == areaAccount && !rt.collection && m == http.MethodGet:
+			// A storefront reads its shopper's account with the member token.
+			if errResp := s.authorizeMemberToken(c.r, rt.ids[0]); errResp != nil {
+				return errResp, true
+			}
+		default:
+			return forbidden("this token cannot manage Account Management objects; use a client_credentials token"), true
+		}
 	}
 	allow := func(methods ...string) *response {
 		return methodNotAllowed(strings.Join(methods, ", "))
