@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -25,6 +26,19 @@ func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} 
 
 type accountDataSource struct {
 	client *moltin.Client
+}
+
+// accountDataModel is the data source's account: the resource's attributes
+// without the custom fields.
+type accountDataModel struct {
+	ID             types.String      `tfsdk:"id"`
+	Name           types.String      `tfsdk:"name"`
+	LegalName      types.String      `tfsdk:"legal_name"`
+	RegistrationID types.String      `tfsdk:"registration_id"`
+	ExternalRef    types.String      `tfsdk:"external_ref"`
+	ParentID       types.String      `tfsdk:"parent_id"`
+	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt      timetypes.RFC3339 `tfsdk:"updated_at"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,7 +76,7 @@ func (d *accountDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m accountModel
+	var m accountDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -104,6 +118,9 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return
 		}
 	}
-	m.setFromAPI(a)
+	var full accountModel
+	full.setFromAPI(a)
+	m = accountDataModel{ID: full.ID, Name: full.Name, LegalName: full.LegalName, RegistrationID: full.RegistrationID,
+		ExternalRef: full.ExternalRef, ParentID: full.ParentID, CreatedAt: full.CreatedAt, UpdatedAt: full.UpdatedAt}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
