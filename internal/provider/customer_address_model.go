@@ -3,6 +3,9 @@ package provider
 import (
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -53,6 +56,28 @@ var addressAttributes = []addressAttribute{
 	{"country", true, "The country, as an ISO 3166-1 alpha-2 code such as `GB` or `US`, checked at plan time. " +
 		"Either case is accepted: the API is sent the upper-case code, and a change of case alone is not a change."},
 	{"instructions", false, "Delivery instructions, such as where to leave a parcel."},
+}
+
+// addressFieldSchemas is the resource schema of every address field, as
+// moltin_customer_address and moltin_customer's addresses both have them.
+func addressFieldSchemas() map[string]schema.StringAttribute {
+	out := make(map[string]schema.StringAttribute, len(addressAttributes))
+	for _, a := range addressAttributes {
+		s := schema.StringAttribute{
+			MarkdownDescription: a.description,
+			Required:            a.required,
+			Optional:            !a.required,
+			// An empty string is what the API answers for an unset field:
+			// leave the attribute out instead.
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+		if a.name == "country" {
+			s.CustomType = countryType{}
+			s.Validators = []validator.String{countryValidator{}}
+		}
+		out[a.name] = s
+	}
+	return out
 }
 
 // stringFields pairs every attribute but country with its field in f.

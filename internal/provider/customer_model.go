@@ -66,6 +66,7 @@ func (m *customerModel) fields() []modelField {
 		field[types.Bool]{"has_password", types.BoolType, &m.HasPassword},
 		field[timetypes.RFC3339]{"created_at", timetypes.RFC3339Type{}, &m.CreatedAt},
 		field[timetypes.RFC3339]{"updated_at", timetypes.RFC3339Type{}, &m.UpdatedAt},
+		addressesField{&m.Addresses},
 	}
 }
 

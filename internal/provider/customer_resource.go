@@ -48,6 +48,7 @@ type customerModel struct {
 	Password          types.String `tfsdk:"password"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Addresses         types.Map    `tfsdk:"addresses"` // customer_addresses.go
 }
 
 const maxExternalRefLength = 2048
@@ -119,6 +120,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "When the customer was last changed (RFC 3339).",
 				Computed:            true,
 			},
+			"addresses": addressesAttribute(),
 		},
 	}
 }
@@ -281,6 +283,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	}
 	plan.setFromAPI(c)
+	if !r.createAddresses(ctx, &plan, adopted, &resp.Diagnostics) {
+		return
+	}
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -370,6 +375,14 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
+	if !state.Addresses.IsNull() {
+		list, err := r.client.ListAddresses(ctx, c.ID)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("addresses"), "Could not read the customer's addresses", r.client.Redact(err.Error(), secrets...))
+			return
+		}
+		state.Addresses = readAddresses(ctx, state.Addresses, list)
+	}
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -388,6 +401,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	update, _ := planUpdate(&state, &plan, &config)
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
+		r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		return
@@ -407,6 +421,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
+	r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
 }
@@ -426,10 +441,11 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 
 // ImportState takes a customer id, or an email (anything with an @), which is
 // looked up through the list endpoint; or, from an import block's identity
-// (no ID then), the identity's id.
+// (no ID then), the identity's id. The customer's addresses come with it.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
 		return
 	}
 	id := strings.TrimSpace(req.ID)
@@ -451,6 +467,8 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	// Non-null, so that Read brings the addresses (see descAddresses).
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }
 
