@@ -310,9 +310,9 @@ func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]re
 
 // version describes one configuration of the N resources.
 type version struct {
-	renamed   bool // every name gets a suffix: the "change one attribute" step
-	password  int  // password_wo_version, and the password it sends
-	clientRPS bool // raise the client limiter out of the way
+	renamed   bool        // every name gets a suffix: the "change one attribute" step
+	password  int         // password_wo_version, and the password it sends
+	clientRPS bool        // raise the client limiter out of the way
 	form      addressForm // one address per customer, and how it is declared
 	// clientRate, when not 0 and not clientRPS, is the client's limit.
 	clientRate float64
