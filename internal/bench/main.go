@@ -733,10 +733,14 @@ func tofuVersion(ctx context.Context, tofu string) string {
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if err != nil || json.Unmarshal(out, &v) != nil {
-		return "OpenTofu (version unknown)"
+	name := "OpenTofu"
+	if filepath.Base(tofu) == "terraform" {
+		name = "Terraform" // -tofu may name Terraform, whose CLI the bench drives the same way
 	}
-	return "OpenTofu " + v.Version
+	if err != nil || json.Unmarshal(out, &v) != nil {
+		return name + " (version unknown)"
+	}
+	return name + " " + v.Version
 }
 
 // loadavg is the 1, 5 and 15 minute load averages: other work on the
