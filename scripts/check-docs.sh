@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when docs/ is not exactly what scripts/docs.sh generates from the
-# current schema, templates/ and examples/ (run `make docs` and commit), or
+# current schema, templates/ and examples/ (run `make generate` and commit), or
 # when tfplugindocs finds the committed docs/ invalid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ cp -R templates examples "$work/src/"
 DOCS_SOURCE_DIR="$work/src" DOCS_SCHEMA_OUT="$work/schema.json" scripts/docs.sh
 
 if ! diff -ru docs "$work/src/docs" >"$work/diff"; then
-  echo "docs/ is out of date with the schema, templates/ or examples/; run 'make docs' and commit docs/:" >&2
+  echo "docs/ is out of date with the schema, templates/ or examples/; run 'make generate' and commit docs/:" >&2
   head -n 80 "$work/diff" >&2
   exit 1
 fi

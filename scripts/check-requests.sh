@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the end-to-end benchmark (internal/bench) at a small size for its
+# Runs the end-to-end benchmark (internal/devtools/bench) at a small size for its
 # request counts: it fails when any step sends more API requests than the
 # minimum (one token per provider process that calls the API, one request per
 # resource per operation), which would be a regression whatever the machine.
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-if ! go run ./internal/bench -n 10 -runs 1 >"$out" 2>&1; then
+if ! go run ./internal/devtools/bench -n 10 -runs 1 >"$out" 2>&1; then
   cat "$out" >&2
   exit 1
 fi

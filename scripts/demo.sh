@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tofu=$(scripts/ensure-clis.sh tofu | sed -n 's/^tofu=//p')
-exec go run ./internal/demo -cli "$tofu"
+exec go run ./internal/devtools/demo -cli "$tofu"

@@ -2,7 +2,7 @@
 # Generates docs/ from the provider's schema, templates/ and examples/ with
 # tfplugindocs, without downloading Terraform: the schema comes from the
 # provider built here and the OpenTofu CLI that scripts/ensure-clis.sh caches,
-# and its list resource schemas from scripts/listschemas.
+# and its list resource schemas from internal/devtools/listschemas.
 #   usage: scripts/docs.sh
 # DOCS_SOURCE_DIR names another directory holding templates/ and examples/
 # (scripts/check-docs.sh passes a copy); docs/ is written beside them.
@@ -50,7 +50,7 @@ grep -q '"provider_schemas":{"moltin":' "$work/schema.json" || {
 
 # Neither CLI built here knows list resources (Terraform 1.14+), so their
 # schemas come from the provider itself, through the plugin protocol.
-go run ./scripts/listschemas <"$work/schema.json" >"$work/schema.with-lists.json"
+go run ./internal/devtools/listschemas <"$work/schema.json" >"$work/schema.with-lists.json"
 mv "$work/schema.with-lists.json" "$work/schema.json"
 
 "$tfplugindocs" generate \

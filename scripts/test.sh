@@ -55,9 +55,9 @@ run_suite() {
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" go test -json -count=1 -parallel "$parallel" -timeout 40m "$@" >"$log"
   local rc=$?
   set -e
-  go run ./scripts/testsummary <"$log" "$name" || true
+  go run ./internal/devtools/testsummary <"$log" "$name" || true
   local line
-  line=$(go run ./scripts/testsummary -count <"$log" "$name")
+  line=$(go run ./internal/devtools/testsummary -count <"$log" "$name")
   summary+=("$line")
   if [ $rc -ne 0 ]; then status=1; fi
 }
@@ -91,12 +91,12 @@ live_rc=$?
 swept=$(set -a; . "$work/live.env"; set +a; MOLTIN_ACC_RUN="$live_run" scripts/testacc-live.sh -sweep -v 2>&1 | sed -n 's/^sweeper moltin_customer: deleted \([0-9]*\).*/\1/p')
 # Every customer the run made had an email under its prefix: checked from
 # the emulator's request log, which the tests never read.
-prefix_check=$(set -a; . "$work/live.env"; set +a; go run ./scripts/liveprefix "$EPCC_API_BASE_URL" "$live_run")
+prefix_check=$(set -a; . "$work/live.env"; set +a; go run ./internal/devtools/liveprefix "$EPCC_API_BASE_URL" "$live_run")
 prefix_rc=$?
 set -e
-go run ./scripts/testsummary <"$live_log" live || true
-summary+=("$(go run ./scripts/testsummary -count <"$live_log" "live mode (opentofu-1.12.6, emulator process)")")
-summary+=("$(go run ./scripts/testsummary -skips <"$live_log")")
+go run ./internal/devtools/testsummary <"$live_log" live || true
+summary+=("$(go run ./internal/devtools/testsummary -count <"$live_log" "live mode (opentofu-1.12.6, emulator process)")")
+summary+=("$(go run ./internal/devtools/testsummary -skips <"$live_log")")
 summary+=("  checks not made live, each logged by its test: $(grep -c 'live mode: not checked' "$live_log" || true) (they need the emulator's request log)")
 summary+=("  left behind by the live run (swept afterwards): ${swept:-unknown}")
 summary+=("  under the run's prefix: ${prefix_check//$'\n'/$'\n'  }")

@@ -1,15 +1,17 @@
-// Package acctest is what the acceptance tests of every package share about
-// live mode: whether a run targets a live store instead of an in-process
-// emulator, and the email prefix that marks every customer a run makes, so
-// that a sweeper can find what a crashed run left and nothing else.
+// Package acctest is what the tests of every package share: whether a run
+// targets a live store instead of an in-process emulator, the email prefix
+// that marks every customer a run makes (so that a sweeper can find what a
+// crashed run left and nothing else), and a loopback URL nothing listens on.
 package acctest
 
 import (
 	"crypto/rand"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strings"
+	"testing"
 )
 
 // LiveEnv turns live mode on ("1"); make testacc-live sets it.
@@ -106,4 +108,19 @@ func RunOf(email string) (string, bool) {
 		return "", false
 	}
 	return strings.ToLower(m[1]), true
+}
+
+// ClosedURL is the http URL of a loopback port that nothing listens on: a
+// connection to it is refused at once.
+func ClosedURL(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
 }

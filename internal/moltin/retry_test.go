@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
-	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 var jsonHeader = map[string]string{"Content-Type": "application/json"}
@@ -309,7 +309,7 @@ func TestCreateUnknownOutcomeMismatch(t *testing.T) {
 func TestDialErrorsAreRetried(t *testing.T) {
 	t.Parallel()
 	log := &recordingLogger{}
-	c, err := New(Config{BaseURL: loopback.ClosedURL(t), ClientID: "id", ClientSecret: "secret-dial-1", MaxRetries: 2,
+	c, err := New(Config{BaseURL: acctest.ClosedURL(t), ClientID: "id", ClientSecret: "secret-dial-1", MaxRetries: 2,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond, Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
-	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 // TestNoSecretInLogsOrErrors drives the client through successes and every
@@ -63,7 +63,7 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	keep(err)
 	closed := newTestClient(t, api, func(cfg *Config) {
 		cfg.Logger = log
-		cfg.BaseURL = loopback.ClosedURL(t)
+		cfg.BaseURL = acctest.ClosedURL(t)
 		cfg.MaxRetries = 1
 	})
 	_, err = closed.GetCustomer(ctx, cu.ID)

@@ -16,8 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
-	"github.com/moltin-community/terraform-provider-moltin/internal/loopback"
 )
 
 // badProxy stands in front of an emulator like a load balancer: it forwards
@@ -301,7 +301,7 @@ resource "moltin_customer" "derived" {
 		{
 			name: "unreachable host",
 			config: func(t *testing.T, env *testEnv, _ string) string {
-				return badProviderBlock(env, loopback.ClosedURL(t), "") + badCustomer(okCustomer)
+				return badProviderBlock(env, acctest.ClosedURL(t), "") + badCustomer(okCustomer)
 			},
 			expect: wrapRegexp(`Could not create the customer`, `could not obtain an access token`, `connection refused`),
 		},

@@ -3,6 +3,7 @@ package provider
 import (
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -10,6 +11,23 @@ import (
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
+
+// customerAddressModel is the moltin_customer_address resource's plan and
+// state.
+type customerAddressModel struct {
+	ID         types.String `tfsdk:"id"`
+	CustomerID types.String `tfsdk:"customer_id"`
+	AddressAttributes
+	CreatedAt timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt timetypes.RFC3339 `tfsdk:"updated_at"`
+}
+
+// customerAddressIdentity is the moltin_customer_address resource's
+// identity.
+type customerAddressIdentity struct {
+	CustomerID types.String `tfsdk:"customer_id"`
+	ID         types.String `tfsdk:"id"`
+}
 
 // AddressAttributes are the fields of a saved address, shared by the
 // moltin_customer_address resource and the moltin_customer_addresses data
@@ -133,9 +151,10 @@ func (m *AddressAttributes) hasUnknown() bool {
 	return false
 }
 
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
+// setFromAPI sets every attribute from the API's address, as Read and the
+// list resource's include_resource do.
+func (m *customerAddressModel) setFromAPI(customerID string, a moltin.Address) {
+	m.ID, m.CustomerID = types.StringValue(a.ID), types.StringValue(customerID)
+	m.fromAPI(a.AddressFields)
+	m.CreatedAt, m.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 }

@@ -39,19 +39,6 @@ type customerAddressResource struct {
 	client *moltin.Client
 }
 
-type customerAddressModel struct {
-	ID         types.String `tfsdk:"id"`
-	CustomerID types.String `tfsdk:"customer_id"`
-	AddressAttributes
-	CreatedAt timetypes.RFC3339 `tfsdk:"created_at"`
-	UpdatedAt timetypes.RFC3339 `tfsdk:"updated_at"`
-}
-
-type customerAddressIdentity struct {
-	CustomerID types.String `tfsdk:"customer_id"`
-	ID         types.String `tfsdk:"id"`
-}
-
 const (
 	descAddressID        = "The address's ID, assigned by the API."
 	descAddressCreatedAt = "When the address was created (RFC 3339)."
@@ -211,14 +198,6 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 	state.setFromAPI(customerID, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
-}
-
-// setFromAPI sets every attribute from the API's address, as Read and the
-// list resource's include_resource do.
-func (m *customerAddressModel) setFromAPI(customerID string, a moltin.Address) {
-	m.ID, m.CustomerID = types.StringValue(a.ID), types.StringValue(customerID)
-	m.fromAPI(a.AddressFields)
-	m.CreatedAt, m.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

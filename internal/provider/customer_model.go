@@ -3,14 +3,26 @@ package provider
 import (
 	"context"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
+
+// customerModel is the moltin_customer resource's plan, state and
+// configuration.
+type customerModel struct {
+	customerAttrs
+	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	Addresses         types.Map    `tfsdk:"addresses"` // customer_addresses.go
+}
 
 // The customer model is converted to and from Terraform values by a table of
 // its fields instead of the framework's Get and Set. Those reflect over the
@@ -144,4 +156,12 @@ func objectType(ctx context.Context, raw tftypes.Value, s interface {
 func modelError(err error) diag.Diagnostics {
 	return diag.Diagnostics{diag.NewErrorDiagnostic("Provider error: unexpected moltin_customer value",
 		"The provider could not convert the resource's value; this is a bug in the provider, please report it: "+err.Error())}
+}
+
+// setFromAPI copies what the API knows into the model; passwords and the
+// version stay as they are, since the API never returns them.
+func (m *customerModel) setFromAPI(c moltin.Customer) {
+	m.customerAttrs = customerAttrsOf(c)
+	// Write-only values are never kept.
+	m.PasswordWO = types.StringNull()
 }

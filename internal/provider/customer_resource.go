@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -41,14 +41,6 @@ func NewCustomerResource() resource.Resource {
 
 type customerResource struct {
 	client *moltin.Client
-}
-
-type customerModel struct {
-	customerAttrs
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	Addresses         types.Map    `tfsdk:"addresses"` // customer_addresses.go
 }
 
 const maxExternalRefLength = 2048
@@ -470,12 +462,4 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	// Non-null, so that Read brings the addresses (see descAddresses).
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
-}
-
-// setFromAPI copies what the API knows into the model; passwords and the
-// version stay as they are, since the API never returns them.
-func (m *customerModel) setFromAPI(c moltin.Customer) {
-	m.customerAttrs = customerAttrsOf(c)
-	// Write-only values are never kept.
-	m.PasswordWO = types.StringNull()
 }

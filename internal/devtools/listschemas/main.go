@@ -7,7 +7,7 @@
 // would add them under list_resource_schemas. This asks the provider itself,
 // served in this process, through the plugin protocol.
 //
-//	usage: go run ./scripts/listschemas <schema.json >schema.full.json
+//	usage: go run ./internal/devtools/listschemas <schema.json >schema.full.json
 package main
 
 import (

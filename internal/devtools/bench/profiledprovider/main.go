@@ -1,7 +1,7 @@
 // Command profiledprovider is the provider as main.go serves it, plus a CPU
 // and a heap profile per process written into $MOLTIN_CPUPROFILE_DIR, so the
 // benchmark can show where the provider's time goes without a profiling hook
-// in the released binary. `go run ./internal/bench -cpuprofile-dir DIR`
+// in the released binary. `go run ./internal/devtools/bench -cpuprofile-dir DIR`
 // builds and uses it.
 package main
 

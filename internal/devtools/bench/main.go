@@ -5,7 +5,7 @@
 // each step it counts the API requests by kind against the fewest a correct
 // provider needs, and compares the wall time, less that of the same step on
 // builtin terraform_data resources (what the CLI itself costs), with the
-// time the API alone would need. Run it as `go run ./internal/bench` (or
+// time the API alone would need. Run it as `go run ./internal/devtools/bench` (or
 // `make bench`) from the module.
 package main
 
@@ -43,7 +43,6 @@ type options struct {
 	profileDir  string
 	providerEnv envList
 	floor       bool
-	tweaks      string
 	addresses   bool
 	formsOnly   bool
 }
@@ -95,31 +94,14 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 3, "repeat the whole sequence this many times and report, per step, the run with the median (wall − baseline)")
 	flag.StringVar(&o.tofu, "tofu", "", "OpenTofu binary (default: what scripts/ensure-clis.sh tofu prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directories")
-	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
-	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
+	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/devtools/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
+	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/devtools/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
 	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer, in its three forms (by index, through a local, nested addresses)")
 	flag.BoolVar(&o.formsOnly, "forms-only", false, "run only \"create\" and \"destroy\" of N customers alone and the address forms' steps, for the forms' ratios at thousands of customers")
-	flag.StringVar(&o.tweaks, "tweaks", "", "instead of the sequence, compare the provider's process-wide tweaks (GOGC=400, forced log levels) with and without each, at these client limits in requests/s (comma-separated, such as 25,100), on create, refresh, update and destroy")
 	flag.Parse()
 
 	ctx := context.Background()
-	if o.tweaks != "" {
-		var rates []float64
-		for _, f := range strings.Split(o.tweaks, ",") {
-			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil || r <= 0 {
-				fmt.Fprintf(os.Stderr, "bench: -tweaks: %q is not a rate\n", f)
-				os.Exit(2)
-			}
-			rates = append(rates, r)
-		}
-		if err := runTweaks(ctx, o, rates); err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			os.Exit(1)
-		}
-		return
-	}
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -135,7 +117,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintf(os.Stderr, "building the provider...\n")
 	var providerDir string
 	if o.profileDir != "" {
-		if providerDir, err = buildVariant(ctx, root, "./internal/bench/profiledprovider"); err != nil {
+		if providerDir, err = buildVariant(ctx, root, "./internal/devtools/bench/profiledprovider"); err != nil {
 			return err
 		}
 		if o.profileDir, err = filepath.Abs(o.profileDir); err == nil {
@@ -149,7 +131,7 @@ func run(ctx context.Context, o options) error {
 	}
 	var floorDir string
 	if o.floor {
-		if floorDir, err = buildVariant(ctx, root, "./internal/bench/floorprovider"); err != nil {
+		if floorDir, err = buildVariant(ctx, root, "./internal/devtools/bench/floorprovider"); err != nil {
 			return err
 		}
 	}

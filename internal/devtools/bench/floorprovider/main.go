@@ -7,7 +7,7 @@
 // cost of its own would, and the first call in a process waits once more,
 // as for its token. That is the ideal provider of this schema on
 // terraform-plugin-framework: what it measures in a step, no such provider
-// can go below on the same machine. `go run ./internal/bench` builds it and
+// can go below on the same machine. `go run ./internal/devtools/bench` builds it and
 // runs every unlimited step on it too.
 package main
 
