@@ -273,7 +273,7 @@ func TestAccCustomerAddresses_unsetLeavesAlone(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	home := with(nestedAddress("Ann", "1 High Street"), "name", "Home")
-	separate := func(env *testEnv) string {
+	separate := func() string {
 		var b strings.Builder
 		b.WriteString("resource \"moltin_customer_address\" \"home\" {\n  customer_id = moltin_customer.shopper.id\n")
 		for _, k := range slices.Sorted(maps.Keys(home)) {
@@ -287,7 +287,7 @@ func TestAccCustomerAddresses_unsetLeavesAlone(t *testing.T) {
 		CheckDestroy:             env.checkNoneLeft,
 		Steps: []resource.TestStep{
 			{
-				Config: nestedHCL(env, nil, separate(env)),
+				Config: nestedHCL(env, nil, separate()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(nestedRes, tfjsonpath.New("addresses"), knownvalue.Null()),
 				},
@@ -296,7 +296,7 @@ func TestAccCustomerAddresses_unsetLeavesAlone(t *testing.T) {
 			{
 				// A change to the customer: no address request.
 				PreConfig: env.ResetRequests,
-				Config:    strings.Replace(nestedHCL(env, nil, separate(env)), `"Ann Lee"`, `"Ann Leigh"`, 1),
+				Config:    strings.Replace(nestedHCL(env, nil, separate()), `"Ann Lee"`, `"Ann Leigh"`, 1),
 				Check: func(*terraform.State) error {
 					return env.expectAddressMutations("no address request from the customer")
 				},
