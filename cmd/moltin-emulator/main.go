@@ -41,6 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	dropAfterCommit := fs.Float64("drop-after-commit", 0, "share (0..1) of POST/PUT/DELETE committed and then dropped without a response")
 	rateLimit := fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = unlimited)")
 	seed := fs.Int64("seed", 0, "seed for fault draws (0 = time-based)")
+	memberDelay := fs.Duration("member-delay", emulator.DefaultMemberDelay, "how long an account member takes to appear after its user-authentication-info is written (0 = at once)")
 	envFile := fs.String("env-file", "", "also write the EPCC_* lines to this file (mode 0600)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -62,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		ClientID:      *clientID,
 		ClientSecret:  secret,
 		TokenLifetime: *tokenLifetime,
+		MemberDelay:   *memberDelay,
 		Faults: emulator.Faults{
 			Rate429:         *rate429,
 			RetryAfterShare: *retryAfterShare,
@@ -77,8 +79,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-%s must be between 0 and 1", name)
 		}
 	}
-	if *rateLimit < 0 || *latency < 0 || *tokenLifetime <= 0 {
-		return fmt.Errorf("-rate-limit and -latency must not be negative and -token-lifetime must be positive")
+	if *rateLimit < 0 || *latency < 0 || *tokenLifetime <= 0 || *memberDelay < 0 {
+		return fmt.Errorf("-rate-limit, -latency and -member-delay must not be negative and -token-lifetime must be positive")
+	}
+	if *memberDelay == 0 {
+		cfg.MemberDelay = -1 // Config's zero value means the default
 	}
 
 	srv, err := emulator.Listen(*listen, cfg)

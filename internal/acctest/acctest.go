@@ -124,3 +124,17 @@ func ClosedURL(t testing.TB) string {
 	}
 	return "http://" + addr
 }
+
+// testName is a name a run gives an object without an email (an account, a
+// password profile): tfacc-<run id>-<tag>-….
+var testName = regexp.MustCompile(`(?i)^tfacc-([a-z0-9]{8})-\S+$`)
+
+// RunOfName returns the run id of a name that a test run made, and whether
+// it is one.
+func RunOfName(name string) (string, bool) {
+	m := testName.FindStringSubmatch(name)
+	if m == nil {
+		return "", false
+	}
+	return strings.ToLower(m[1]), true
+}

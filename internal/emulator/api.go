@@ -40,6 +40,9 @@ func (s *Server) route(c *call) *response {
 	if errResp != nil {
 		return errResp
 	}
+	if resp, ok := s.routeAM(c, grant); ok {
+		return resp
+	}
 
 	switch {
 	case path == "/v2/customers" || path == "/v2/customers/":

@@ -65,6 +65,10 @@ type Config struct {
 	ClientID, ClientSecret string        // required credentials for client_credentials (defaults: DefaultClientID/DefaultClientSecret)
 	TokenLifetime          time.Duration // default 1h; expires_in/expires reflect it
 	Faults                 Faults
+	// MemberDelay is how long an account member takes to appear after its
+	// user-authentication-info is written: 0 means DefaultMemberDelay, a
+	// negative value none. See SetMemberDelay.
+	MemberDelay time.Duration
 }
 
 // Faults describes the failures injected into API requests. Admin routes are
@@ -224,6 +228,8 @@ type Server struct {
 	// addressRequired: see SetAddressRequired.
 	addressRequired []string
 	addressSeq      int64
+	// am is the Account Management store (accounts.go and its neighbours).
+	am amState
 }
 
 type accessToken struct {
@@ -256,6 +262,7 @@ func New(cfg Config) *Server {
 	if s.tokenLifetime <= 0 {
 		s.tokenLifetime = defaultTokenLifetime
 	}
+	s.am.init(cfg.MemberDelay)
 	s.stats = newStats()
 	s.SetFaults(cfg.Faults)
 	return s
@@ -526,6 +533,9 @@ func isAdminPath(p string) bool {
 
 // classify names the kind of an API request from its method and path.
 func classify(method, path string) string {
+	if kind, ok := classifyAM(method, path); ok {
+		return kind
+	}
 	switch {
 	case path == "/oauth/access_token":
 		if method == http.MethodPost {

@@ -26,6 +26,12 @@ var allowedOps = map[string]map[string]bool{
 // closing parenthesis; no commas, quotes or parentheses) or double-quoted,
 // where \" and \\ are escapes and everything else is literal.
 func parseFilter(s string) ([]condition, error) {
+	return parseFilterOps(s, allowedOps)
+}
+
+// parseFilterOps is parseFilter for a list whose fields and operators are
+// allowed.
+func parseFilterOps(s string, allowed map[string]map[string]bool) ([]condition, error) {
 	var conds []condition
 	i := 0
 	for {
@@ -41,7 +47,7 @@ func parseFilter(s string) ([]condition, error) {
 		}
 		field := s[i : i+comma]
 		i += comma + 1
-		ops, ok := allowedOps[field]
+		ops, ok := allowed[field]
 		if !ok {
 			return nil, fmt.Errorf("cannot filter on field %q", field)
 		}

@@ -291,9 +291,9 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-// IssuedTokens returns every access token and customer token issued so far,
-// expired ones included, so that leak tests can search logs and state for
-// them.
+// IssuedTokens returns every access token, customer token and account member
+// token issued so far, expired ones included, so that leak tests can search
+// logs and state for them.
 func (s *Server) IssuedTokens() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -304,6 +304,7 @@ func (s *Server) IssuedTokens() []string {
 	for tok := range s.customerTokens {
 		out = append(out, tok)
 	}
+	out = append(out, s.am.issuedMemberTokens...)
 	sort.Strings(out)
 	return out
 }

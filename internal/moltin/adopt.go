@@ -44,6 +44,28 @@ func (r *createRegistry) created(store, id string) {
 	r.ids[store+"\x00"+id] = true
 }
 
+// known reports whether the object id was created or adopted by this
+// process: a lookup after a create of unknown outcome must not take it for
+// its own.
+func (r *createRegistry) known(store, id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ids[store+"\x00"+id]
+}
+
+// takeOverID marks the object id (found by a key other than a customer's
+// email) as this process's, unless it already is.
+func (r *createRegistry) takeOverID(store, id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := store + "\x00" + id
+	if r.ids[key] {
+		return false
+	}
+	r.ids[key] = true
+	return true
+}
+
 // takeOver marks c as this process's, unless it is already: created or
 // adopted here, or its email is that of another create under way or done
 // (the caller's own create, refused, was released). Check and mark are one
@@ -130,3 +152,21 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 	u.Password = in.Password
 	return u
 }
+
+// AlreadyManagedError says that a create met an object (an account, an
+// account member) with its unique key that this same run created or adopted
+// for another resource, so it is not adopted again.
+type AlreadyManagedError struct {
+	Kind, ID, Key string
+	Err           error // the create's own error, or nil
+}
+
+func (e *AlreadyManagedError) Error() string {
+	msg := fmt.Sprintf("%s %s, which has the %s, was created or adopted by this same run for another resource, so it is not adopted", e.Kind, e.ID, e.Key)
+	if e.Err != nil {
+		return e.Err.Error() + "; " + msg
+	}
+	return msg
+}
+
+func (e *AlreadyManagedError) Unwrap() error { return e.Err }

@@ -242,6 +242,10 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCustomerResource,
 		NewCustomerAddressResource,
+		NewPasswordProfileResource,
+		NewAccountResource,
+		NewAccountMemberResource,
+		NewAccountMembershipResource,
 	}
 }
 
@@ -250,12 +254,16 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewCustomerDataSource,
 		NewCustomersDataSource,
 		NewCustomerAddressesDataSource,
+		NewAccountAuthenticationSettingsDataSource,
+		NewAccountMemberDataSource,
+		NewAccountDataSource,
 	}
 }
 
 func (p *moltinProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewCustomerTokenEphemeralResource,
+		NewAccountMemberTokenEphemeralResource,
 	}
 }
 
@@ -265,6 +273,8 @@ func (p *moltinProvider) ListResources(context.Context) []func() list.ListResour
 	return []func() list.ListResource{
 		NewCustomerListResource,
 		NewCustomerAddressListResource,
+		NewAccountMemberListResource,
+		NewAccountListResource,
 	}
 }
 

@@ -1,0 +1,259 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// Account memberships: /v2/accounts/{account}/account-memberships.
+
+// MaxMembershipsPerAccount is the documented limit of memberships per account.
+const MaxMembershipsPerAccount = 1000
+
+type membership struct {
+	id, accountID, memberID string
+	createdAt, updatedAt    time.Time
+	seq                     int64
+}
+
+// AccountMembership is a snapshot of a membership.
+type AccountMembership struct {
+	ID              string    `json:"id"`
+	AccountID       string    `json:"account_id"`
+	AccountMemberID string    `json:"account_member_id"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+func (m *membership) snapshot() AccountMembership {
+	return AccountMembership{m.id, m.accountID, m.memberID, m.createdAt, m.updatedAt}
+}
+
+// membershipJSON: the member is in relationships; only list items (S2) also
+// carry account_member_id as an attribute.
+func membershipJSON(c *call, m *membership, listItem bool) map[string]any {
+	j := map[string]any{
+		"id":   m.id,
+		"type": "account_membership",
+		"relationships": map[string]any{"account_member": map[string]any{"data": map[string]any{
+			"id": m.memberID, "type": "account_member",
+		}}},
+		"meta":  metaTimestamps(m.createdAt, m.updatedAt),
+		"links": selfLink(c, "/v2/accounts/"+m.accountID+"/account-memberships/"+m.id),
+	}
+	if listItem {
+		j["account_member_id"] = m.memberID
+	}
+	return j
+}
+
+func membershipConflict(memberID string) *response {
+	return amError(http.StatusConflict, fmt.Sprintf("account membership for account member %s already exists", memberID), "/data/account_member_id")
+}
+
+var membershipListSpec = listSpec{ops: map[string]map[string]bool{"account_member_id": opSet("eq", "like")}}
+
+func (s *Server) handleMembershipList(c *call, accountID string) *response {
+	s.mu.Lock()
+	s.settleLocked(time.Now())
+	if _, ok := s.am.accounts[accountID]; !ok {
+		s.mu.Unlock()
+		return amNotFound("account", accountID)
+	}
+	var rows []row
+	included := []map[string]any{}
+	for _, ms := range s.am.memberships {
+		if ms.accountID != accountID {
+			continue
+		}
+		mid := ms.memberID
+		rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt,
+			fields: map[string]*string{"account_member_id": &mid}, json: membershipJSON(c, ms, true)})
+	}
+	include := c.r.URL.Query().Get("include")
+	if include == "account_member" {
+		for _, r := range rows {
+			if m, ok := s.am.members[deref(r.fields["account_member_id"])]; ok {
+				included = append(included, memberJSON(c, m))
+			}
+		}
+	}
+	s.mu.Unlock()
+	if include != "" && include != "account_member" {
+		return amError(http.StatusBadRequest, "include must be account_member", "")
+	}
+	resp := listResponse(c, rows, membershipListSpec, nil)
+	if include == "" || resp.status != http.StatusOK {
+		return resp
+	}
+	// Re-render with the included members of the listed page (a superset is
+	// harmless: clients look members up by id).
+	return withIncluded(resp, map[string]any{"account_members": included})
+}
+
+func (s *Server) handleMembershipCreate(c *call, accountID string) *response {
+	b, errResp := parseAMBody(c.body, "account_membership")
+	if errResp != nil {
+		return errResp
+	}
+	memberID := b.required("account_member_id")
+	if errResp := b.result(); errResp != nil {
+		return errResp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked(time.Now())
+	if _, ok := s.am.accounts[accountID]; !ok {
+		return amNotFound("account", accountID)
+	}
+	// A member is built from its UAI's events a moment after the UAI is
+	// written: until then it does not exist here, and a client must retry.
+	if _, ok := s.am.members[memberID]; !ok {
+		return amError(http.StatusNotFound, fmt.Sprintf("account member %s not found", memberID), "/data/account_member_id")
+	}
+	n := 0
+	for _, ms := range s.am.memberships {
+		if ms.accountID != accountID {
+			continue
+		}
+		if ms.memberID == memberID {
+			return membershipConflict(memberID)
+		}
+		n++
+	}
+	// The error for exceeding the limit is undocumented; a 422 says the
+	// request is well formed but cannot be carried out.
+	if n >= MaxMembershipsPerAccount {
+		return amError(http.StatusUnprocessableEntity, fmt.Sprintf("account %s already has the maximum of %d account memberships", accountID, MaxMembershipsPerAccount), "")
+	}
+	ms := s.createMembershipLocked(accountID, memberID)
+	return jsonResponse(http.StatusCreated, map[string]any{"data": membershipJSON(c, ms, false)})
+}
+
+func (s *Server) createMembershipLocked(accountID, memberID string) *membership {
+	now := nowMillis()
+	ms := &membership{id: newUUID(), accountID: accountID, memberID: memberID, createdAt: now, updatedAt: now, seq: s.am.next()}
+	s.am.memberships[ms.id] = ms
+	return ms
+}
+
+func (s *Server) membershipLocked(accountID, id string) (*membership, *response) {
+	if _, ok := s.am.accounts[accountID]; !ok {
+		return nil, amNotFound("account", accountID)
+	}
+	ms, ok := s.am.memberships[id]
+	if !ok || ms.accountID != accountID {
+		return nil, amNotFound("account membership", id)
+	}
+	return ms, nil
+}
+
+func (s *Server) handleMembershipGet(c *call, accountID, id string) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked(time.Now())
+	ms, errResp := s.membershipLocked(accountID, id)
+	if errResp != nil {
+		return errResp
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+}
+
+// handleMembershipUpdate exists in the API only to carry core-flow data; the
+// member cannot change.
+func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response {
+	b, errResp := parseAMBody(c.body, "account_membership")
+	if errResp != nil {
+		return errResp
+	}
+	memberID, _ := b.str("account_member_id")
+	if errResp := b.result(); errResp != nil {
+		return errResp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked(time.Now())
+	ms, errResp := s.membershipLocked(accountID, id)
+	if errResp != nil {
+		return errResp
+	}
+	if memberID != nil && *memberID != ms.memberID {
+		return amError(http.StatusBadRequest, "account_member_id cannot be changed", "/data/account_member_id")
+	}
+	ms.updatedAt = nextUpdate(ms.updatedAt)
+	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+}
+
+func (s *Server) handleMembershipDelete(accountID, id string) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked(time.Now())
+	ms, errResp := s.membershipLocked(accountID, id)
+	if errResp != nil {
+		return errResp
+	}
+	s.deleteMembershipLocked(ms)
+	return emptyResponse(http.StatusNoContent)
+}
+
+func (s *Server) deleteMembershipLocked(ms *membership) {
+	delete(s.am.memberships, ms.id)
+	for tok, t := range s.am.memberTokens {
+		if t.accountID == ms.accountID && t.memberID == ms.memberID {
+			delete(s.am.memberTokens, tok)
+		}
+	}
+}
+
+// AccountMemberships returns every membership in the order they were
+// created.
+func (s *Server) AccountMemberships() []AccountMembership {
+	s.mu.Lock()
+	s.settleLocked(time.Now())
+	list := make([]*membership, 0, len(s.am.memberships))
+	for _, m := range s.am.memberships {
+		list = append(list, m)
+	}
+	out := make([]AccountMembership, len(list))
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	for i, m := range list {
+		out[i] = m.snapshot()
+	}
+	s.mu.Unlock()
+	return out
+}
+
+// CreateAccountMembership adds a membership directly (as if made outside
+// Terraform), with the API's rules: ErrObjectNotFound for an unknown account
+// or a member not visible yet, ErrConflict for a duplicate.
+func (s *Server) CreateAccountMembership(accountID, memberID string) (AccountMembership, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked(time.Now())
+	_, okA := s.am.accounts[accountID]
+	_, okM := s.am.members[memberID]
+	if !okA || !okM {
+		return AccountMembership{}, ErrObjectNotFound
+	}
+	for _, ms := range s.am.memberships {
+		if ms.accountID == accountID && ms.memberID == memberID {
+			return AccountMembership{}, ErrConflict
+		}
+	}
+	return s.createMembershipLocked(accountID, memberID).snapshot(), nil
+}
+
+// DeleteAccountMembership removes a membership; it reports whether one
+// existed.
+func (s *Server) DeleteAccountMembership(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ms, ok := s.am.memberships[id]
+	if !ok {
+		return false
+	}
+	s.deleteMembershipLocked(ms)
+	return true
+}

@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*passwordProfileResource)(nil)
+	_ resource.ResourceWithImportState = (*passwordProfileResource)(nil)
+	_ resource.ResourceWithIdentity    = (*passwordProfileResource)(nil)
+)
+
+// NewPasswordProfileResource is the moltin_password_profile resource.
+func NewPasswordProfileResource() resource.Resource { return &passwordProfileResource{} }
+
+type passwordProfileResource struct {
+	client *moltin.Client
+}
+
+type passwordProfileModel struct {
+	ID                         types.String      `tfsdk:"id"`
+	RealmID                    types.String      `tfsdk:"realm_id"`
+	Name                       types.String      `tfsdk:"name"`
+	UsernameFormat             types.String      `tfsdk:"username_format"`
+	EnableOneTimePasswordToken types.Bool        `tfsdk:"enable_one_time_password_token"`
+	CreatedAt                  timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt                  timetypes.RFC3339 `tfsdk:"updated_at"`
+}
+
+type idIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *passwordProfileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_password_profile"
+}
+
+func (r *passwordProfileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A password profile of the store's Account Management realm: account members " +
+			"(`moltin_account_member`) log in with a username and a password under it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The password profile's ID, assigned by the API.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"realm_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the Account Management realm the profile belongs to, found through the store's account authentication settings.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The profile's name.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"username_format": schema.StringAttribute{
+				MarkdownDescription: "`any` (the default) or `email`: with `email`, every member's username under this profile must be an email address. " +
+					"A change applies to members created or updated later.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString("any"),
+				Validators: []validator.String{stringvalidator.OneOf("any", "email")},
+			},
+			"enable_one_time_password_token": schema.BoolAttribute{
+				MarkdownDescription: "Whether members may ask for a one-time password token (to reset a password or log in without one). Default `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"created_at": schema.StringAttribute{
+				CustomType:          timetypes.RFC3339Type{},
+				MarkdownDescription: "When the profile was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				CustomType:          timetypes.RFC3339Type{},
+				MarkdownDescription: "When the profile was last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *passwordProfileResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{Description: "The password profile's ID.", RequiredForImport: true},
+		},
+	}
+}
+
+func (r *passwordProfileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (m *passwordProfileModel) input() moltin.PasswordProfileInput {
+	return moltin.PasswordProfileInput{Name: m.Name.ValueString(), UsernameFormat: m.UsernameFormat.ValueString(),
+		EnableOneTimePasswordToken: m.EnableOneTimePasswordToken.ValueBool()}
+}
+
+func (m *passwordProfileModel) setFromAPI(p moltin.PasswordProfile) {
+	m.ID, m.RealmID, m.Name = types.StringValue(p.ID), types.StringValue(p.RealmID), types.StringValue(p.Name)
+	m.UsernameFormat = types.StringValue(p.UsernameFormat)
+	m.EnableOneTimePasswordToken = types.BoolValue(p.EnableOneTimePasswordToken)
+	m.CreatedAt, m.UpdatedAt = timeValue(p.CreatedAt), timeValue(p.UpdatedAt)
+}
+
+// setIDIdentity records an object's id, which never changes, as its
+// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
+func setIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, idIdentity{ID: types.StringValue(id)})
+}
+
+// addAPIError adds err as a diagnostic on the attribute that the API's error
+// points at (source.pointer /data/<field>) when fields names it.
+func addAPIError(client *moltin.Client, diags *diag.Diagnostics, summary string, err error, fields map[string]string, secrets ...string) {
+	msg := client.Redact(err.Error(), secrets...)
+	for _, f := range pointedFields(err) {
+		if attr, ok := fields[f]; ok {
+			diags.AddAttributeError(path.Root(attr), summary, msg)
+			return
+		}
+	}
+	diags.AddError(summary, msg)
+}
+
+var passwordProfileFields = map[string]string{"name": "name", "username_format": "username_format", "enable_one_time_password_token": "enable_one_time_password_token"}
+
+func (r *passwordProfileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan passwordProfileModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	p, err := r.client.CreatePasswordProfile(ctx, plan.input())
+	if err != nil {
+		addAPIError(r.client, &resp.Diagnostics, "Could not create the password profile", err, passwordProfileFields)
+		return
+	}
+	tflog.Info(ctx, "Created Moltin password profile", map[string]any{"password_profile_id": p.ID})
+	plan.setFromAPI(p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+}
+
+func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state passwordProfileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	id := state.ID.ValueString()
+	p, err := r.client.GetPasswordProfile(ctx, id)
+	if moltin.IsNotFound(err) {
+		tflog.Warn(ctx, "Moltin password profile no longer exists; removing it from the state", map[string]any{"password_profile_id": id})
+		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the password profile", r.client.Redact(err.Error()))
+		return
+	}
+	state.setFromAPI(p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+}
+
+func (r *passwordProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state passwordProfileModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	p, err := r.client.UpdatePasswordProfile(ctx, state.ID.ValueString(), plan.input())
+	if err != nil {
+		addAPIError(r.client, &resp.Diagnostics, "Could not update the password profile", err, passwordProfileFields)
+		return
+	}
+	plan.setFromAPI(p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+}
+
+func (r *passwordProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state passwordProfileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx)
+	if err := r.client.DeletePasswordProfile(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Could not delete the password profile", r.client.Redact(err.Error()))
+	}
+}
+
+// ImportState takes the profile's id (its realm is the store's Account
+// Management realm, found from the settings), or an import block's identity.
+func (r *passwordProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, "password profile", req, resp)
+}
+
+// importByID is the import of a resource known by its id alone.
+func importByID(ctx context.Context, what string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var ident idIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		id = ident.ID.ValueString()
+	}
+	if id == "" || strings.Contains(id, "/") {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a %s by its ID (got %q).", what, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+}
