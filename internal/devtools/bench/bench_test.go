@@ -225,3 +225,29 @@ func TestPrintFormsTarget(t *testing.T) {
 		t.Errorf("printForms over the target:\n%s", buf.String())
 	}
 }
+
+// The Account Management forms: memberships by index into the counted
+// accounts and members, or through locals computed once; no customers.
+func TestAccountShopperConfigs(t *testing.T) {
+	byIndex := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, am: amByIndex})
+	local := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, am: amLocal})
+	for cfg, want := range map[string][]string{
+		byIndex: {"account_member_id = moltin_account_member.m[count.index].id", "account_id        = moltin_account.a[count.index].id"},
+		local:   {"member_ids  = [for m in moltin_account_member.m : m.id]", "account_member_id = local.member_ids[count.index]"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(cfg, w) {
+				t.Errorf("the configuration lacks %q:\n%s", w, cfg)
+			}
+		}
+		if strings.Contains(cfg, "moltin_customer") {
+			t.Errorf("an Account Management configuration has customers:\n%s", cfg)
+		}
+	}
+	if strings.Contains(local, "[count.index].id") {
+		t.Errorf("the local form refers by index:\n%s", local)
+	}
+	if b := baselineConfig(3, version{am: amLocal}); !strings.Contains(b, "account_member_id = local.member_ids[count.index]") {
+		t.Errorf("the local baseline:\n%s", b)
+	}
+}

@@ -45,6 +45,7 @@ type options struct {
 	floor       bool
 	addresses   bool
 	formsOnly   bool
+	accounts    bool
 }
 
 // sizeList is -n: numbers of customers, comma-separated.
@@ -98,6 +99,7 @@ func main() {
 	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/devtools/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
 	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer, in its three forms (by index, through a local, nested addresses)")
+	flag.BoolVar(&o.accounts, "accounts", true, "also run N Account Management shoppers (account, member, membership), memberships by index and through locals")
 	flag.BoolVar(&o.formsOnly, "forms-only", false, "run only \"create\" and \"destroy\" of N customers alone and the address forms' steps, for the forms' ratios at thousands of customers")
 	flag.Parse()
 
@@ -154,7 +156,7 @@ func run(ctx context.Context, o options) error {
 			tofuVersion(ctx, o.tofu), o.n, o.parallelism, o.latency, o.runs, numCPU(), load0, loadavg(), time.Now().UTC().Format(time.RFC3339))
 		rows := medianRows(all)
 		printTables(os.Stdout, o, rows)
-		if o.addresses {
+		if o.addresses || o.accounts {
 			printForms(os.Stdout, n, rows)
 		}
 		if extra := printTargets(os.Stdout, o, all, rows); extra != "" {
@@ -235,6 +237,9 @@ type bench struct {
 
 func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]result, error) {
 	emu := emulator.New(emulator.Config{Faults: emulator.Faults{Latency: o.latency}})
+	// Members appear at once, so that a membership never waits for its
+	// member and the request counts stay exact.
+	emu.SetMemberDelay(0)
 	obs := newObserver(emu)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -296,6 +301,7 @@ type version struct {
 	password  int         // password_wo_version, and the password it sends
 	clientRPS bool        // raise the client limiter out of the way
 	form      addressForm // one address per customer, and how it is declared
+	am        amForm      // Account Management shoppers instead of customers
 	// clientRate, when not 0 and not clientRPS, is the client's limit.
 	clientRate float64
 }
@@ -340,6 +346,9 @@ func steps(o options) (out []step) {
 	if !o.formsOnly {
 		defer func() { out = append(out, limited) }()
 	}
+	if o.accounts {
+		defer func() { out = append(out, amSteps(o, apply, destroy)...) }()
+	}
 	if !o.addresses {
 		return all
 	}
@@ -347,7 +356,9 @@ func steps(o options) (out []step) {
 	// and one per address, the address's waiting for its customer's id.
 	// Separate addresses are refreshed and deleted one by one; nested ones
 	// are refreshed with one list per customer and go with their customer.
-	for _, f := range []addressForm{formByIndex, formLocal, formNested} {
+	// The quadratic form last, so that a run stopped for time still has the
+	// linear ones.
+	for _, f := range []addressForm{formNested, formLocal, formByIndex} {
 		cfg := version{password: 1, clientRPS: true, form: f}
 		destroyMin := map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressGet: n, emulator.KindDelete: n, emulator.KindAddressDelete: n}
 		if f == formNested {
@@ -569,6 +580,9 @@ func moltinConfig(n int, url string, v version) string {
 		fmt.Fprintf(&sb, "  max_requests_per_second = %g\n", v.clientRate)
 	}
 	sb.WriteString("}\n")
+	if v.am != amNone {
+		return sb.String() + amConfig(n, v.am)
+	}
 	suffix := ""
 	if v.renamed {
 		suffix = renamedSuffix
@@ -638,6 +652,9 @@ func (f addressForm) String() string {
 // baselineConfig is the same resources as builtin terraform_data: an input
 // change is an in-place update, as a moltin_customer change is.
 func baselineConfig(n int, v version) string {
+	if v.am != amNone {
+		return amBaseline(n, v.am)
+	}
 	suffix := ""
 	if v.renamed {
 		suffix = renamedSuffix

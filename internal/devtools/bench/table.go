@@ -192,6 +192,16 @@ func printForms(w io.Writer, n int, rs []result) {
 			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"),
 			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f")})
 	}
+	for _, f := range []amForm{amByIndex, amLocal} {
+		c, okc := byName["create Account Management shoppers, "+f.String()]
+		d, okd := byName["destroy Account Management shoppers, "+f.String()]
+		if !okc || !okd {
+			continue
+		}
+		rows = append(rows, []string{"Account Management, " + f.String(),
+			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"),
+			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f")})
+	}
 	markdownTable(w, head, rows)
 	if c, ok := byName["create with one address each, "+formNested.String()]; ok {
 		r := ratio(c.wall.Seconds(), create.wall.Seconds())
