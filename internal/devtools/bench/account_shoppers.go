@@ -48,10 +48,11 @@ func amSteps(o options, apply, destroy []string) []step {
 
 // amDestroyMin is a refresh (one read per resource; a member is its user
 // authentication info and its password profile info) and one delete per
-// resource but the password profile info, which goes with its member.
+// resource but the password profile info, which goes with its member; each
+// of the two processes reads the account authentication settings once.
 func amDestroyMin(n int) map[string]int {
 	return map[string]int{
-		emulator.KindToken: 2, emulator.KindAccountSettingsGet: 1,
+		emulator.KindToken: 2, emulator.KindAccountSettingsGet: 2, // one per process: the plan's refresh and the apply
 		emulator.KindPasswordProfileGet: 1, emulator.KindAccountGet: n, emulator.KindUAIGet: n, emulator.KindUAPPIGet: n, emulator.KindMembershipGet: n,
 		emulator.KindPasswordProfileDelete: 1, emulator.KindAccountDelete: n, emulator.KindUAIDelete: n, emulator.KindMembershipDelete: n,
 	}
