@@ -26,24 +26,21 @@ func (f amForm) String() string {
 }
 
 // amSteps are the create and destroy of N Account Management shoppers in
-// each form. A member is two POSTs (its user authentication info and its
+// form f. A member is two POSTs (its user authentication info and its
 // password profile info); the first member create of a process reads the
 // account authentication settings once (the realm).
-func amSteps(o options, apply, destroy []string) []step {
+func amSteps(o options, f amForm, apply, destroy []string) []step {
 	n := o.n
-	var out []step
-	for _, f := range []amForm{amLocal, amByIndex} {
-		cfg := version{password: 1, clientRPS: true, am: f}
-		out = append(out,
-			step{name: "create Account Management shoppers, " + f.String(), args: apply, cfg: cfg, check: expectAMShoppers(n),
-				min: map[string]int{
-					emulator.KindToken: 1, emulator.KindAccountSettingsGet: 1, emulator.KindPasswordProfileCreate: 1,
-					emulator.KindAccountCreate: n, emulator.KindUAICreate: n, emulator.KindUAPPICreate: n, emulator.KindMembershipCreate: n,
-				}},
-			step{name: "destroy Account Management shoppers, " + f.String(), args: destroy, cfg: cfg, check: expectAMShoppers(0),
-				min: amDestroyMin(n)})
+	cfg := version{password: 1, clientRPS: true, am: f}
+	return []step{
+		{name: "create Account Management shoppers, " + f.String(), args: apply, cfg: cfg, check: expectAMShoppers(n),
+			min: map[string]int{
+				emulator.KindToken: 1, emulator.KindAccountSettingsGet: 1, emulator.KindPasswordProfileCreate: 1,
+				emulator.KindAccountCreate: n, emulator.KindUAICreate: n, emulator.KindUAPPICreate: n, emulator.KindMembershipCreate: n,
+			}},
+		{name: "destroy Account Management shoppers, " + f.String(), args: destroy, cfg: cfg, check: expectAMShoppers(0),
+			min: amDestroyMin(n)},
 	}
-	return out
 }
 
 // amDestroyMin is a refresh (one read per resource; a member is its user

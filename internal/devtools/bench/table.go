@@ -178,19 +178,25 @@ func printForms(w io.Writer, n int, rs []result) {
 		byName[r.name] = r
 	}
 	fmt.Fprintf(w, "N = %d shoppers with one address each, against N customers alone (ratios in brackets):\n\n", n)
-	head := []string{"form", "create wall s", "create baseline s", "destroy wall s", "destroy baseline s"}
+	head := []string{"form", "create wall s", "create CPU s (CLI + provider)", "create baseline s", "create baseline CPU s", "destroy wall s", "destroy CPU s", "destroy baseline s", "destroy baseline CPU s"}
 	var rows [][]string
 	create, destroy := byName["create"], byName["destroy"]
-	rows = append(rows, []string{"customers alone", secs(create.wall), secs(create.baseline), secs(destroy.wall), secs(destroy.baseline)})
+	cpu := func(r result) float64 { return (r.cliCPU + r.providerCPU).Seconds() }
+	row := func(name string, c, d result) []string {
+		return []string{name,
+			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(cpu(c), cpu(create), "%.2f"),
+			withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"), withRatio(c.baselineCPU.Seconds(), create.baselineCPU.Seconds(), "%.2f"),
+			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(cpu(d), cpu(destroy), "%.2f"),
+			withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f"), withRatio(d.baselineCPU.Seconds(), destroy.baselineCPU.Seconds(), "%.2f")}
+	}
+	rows = append(rows, row("customers alone", create, destroy))
 	for _, f := range []addressForm{formByIndex, formLocal, formNested} {
 		c, okc := byName["create with one address each, "+f.String()]
 		d, okd := byName["destroy with addresses, "+f.String()]
 		if !okc || !okd {
 			continue
 		}
-		rows = append(rows, []string{f.String(),
-			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"),
-			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f")})
+		rows = append(rows, row(f.String(), c, d))
 	}
 	for _, f := range []amForm{amByIndex, amLocal} {
 		c, okc := byName["create Account Management shoppers, "+f.String()]
@@ -198,9 +204,7 @@ func printForms(w io.Writer, n int, rs []result) {
 		if !okc || !okd {
 			continue
 		}
-		rows = append(rows, []string{"Account Management, " + f.String(),
-			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"),
-			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f")})
+		rows = append(rows, row("Account Management, "+f.String(), c, d))
 	}
 	markdownTable(w, head, rows)
 	if c, ok := byName["create with one address each, "+formNested.String()]; ok {
