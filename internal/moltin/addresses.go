@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -139,31 +140,99 @@ func addressPath(customerID, addressID string) string {
 // CreateAddress saves a new address for a customer with one POST. A POST of
 // unknown outcome is not sent again before the customer's addresses are
 // looked through for one with the same fields (the newest such, should
-// there be several): found, it is adopted.
+// there be several, that this process did not make or take): found, it is
+// adopted.
 func (c *Client) CreateAddress(ctx context.Context, customerID string, in AddressFields) (Address, error) {
-	return createOnce(ctx, c, createFlow[Address]{
+	a, _, err := c.createAddress(ctx, customerID, in, false)
+	return a, err
+}
+
+// CreateOrAdoptAddress is CreateAddress, except that with the provider's
+// adopt_existing_customers (Config.AdoptExistingCustomers) it first looks
+// through the customer's addresses for one that a killed run may have left
+// (see AdoptableAddress), and takes it over instead, with one PUT if any
+// field differs; adopted says so. The addresses of a customer that this
+// process created are not looked through: none can be left over.
+//
+// Every create of an address, the customer's nested addresses' included,
+// must go through CreateAddress or this, so that no adoption takes an
+// address that another create of this process made.
+func (c *Client) CreateOrAdoptAddress(ctx context.Context, customerID string, in AddressFields) (_ Address, adopted bool, _ error) {
+	adopt := c.adopt && !localCreates.madeHere(c.base.String(), customerID)
+	return c.createAddress(ctx, customerID, in, adopt)
+}
+
+func (c *Client) createAddress(ctx context.Context, customerID string, in AddressFields, adopt bool) (Address, bool, error) {
+	return createChild(ctx, childCreate[Address]{
 		what:   "address",
-		path:   addressesPath(customerID),
-		body:   in.body(""),
-		decode: decodeAddress,
-		find: func(ctx context.Context) (Address, bool, error) {
+		parent: c.base.String() + addressesPath(customerID),
+		id:     func(a Address) string { return a.ID },
+		adopt:  adopt,
+		list: func(ctx context.Context) ([]Address, error) {
 			list, err := c.ListAddresses(ctx, customerID)
-			if err != nil {
-				return Address{}, false, err
-			}
-			var found *Address
-			for i := range list {
-				if list[i].Equal(in) && (found == nil || list[i].CreatedAt.After(found.CreatedAt)) {
-					found = &list[i]
-				}
-			}
-			if found == nil {
-				return Address{}, false, nil
-			}
-			return *found, true, nil
+			newestFirst(list)
+			return list, err
 		},
-		logID: func(a Address) map[string]any { return map[string]any{"customer_id": customerID, "address_id": a.ID} },
+		rank: func(a Address) (int, bool) { return AdoptableAddress(a.AddressFields, in) },
+		update: func(ctx context.Context, a Address) (Address, error) {
+			return c.UpdateAddress(ctx, customerID, a.ID, in)
+		},
+		create: func(ctx context.Context, known func(string) bool) (Address, error) {
+			return createOnce(ctx, c, createFlow[Address]{
+				what:   "address",
+				path:   addressesPath(customerID),
+				body:   in.body(""),
+				decode: decodeAddress,
+				find: func(ctx context.Context) (Address, bool, error) {
+					list, err := c.ListAddresses(ctx, customerID)
+					if err != nil {
+						return Address{}, false, err
+					}
+					newestFirst(list)
+					for _, a := range list {
+						if a.Equal(in) && !known(a.ID) {
+							return a, true, nil
+						}
+					}
+					return Address{}, false, nil
+				},
+				logID: func(a Address) map[string]any { return map[string]any{"customer_id": customerID, "address_id": a.ID} },
+			})
+		},
 	})
+}
+
+func newestFirst(list []Address) {
+	slices.SortStableFunc(list, func(a, b Address) int { return b.CreatedAt.Compare(a.CreatedAt) })
+}
+
+// AdoptableAddress says whether a customer's existing address may be taken
+// over for a create of want: rank 0 if not; higher ranks fit better. With a
+// name, only an address of the same name fits; without one, an address with
+// the same required fields (first_name, last_name, line_1, postcode,
+// country), best if it has no name either. exact: nothing differs, so no
+// update is needed.
+func AdoptableAddress(existing, want AddressFields) (rank int, exact bool) {
+	if existing.Equal(want) {
+		return 3, true
+	}
+	if want.Name != "" {
+		if existing.Name != want.Name {
+			return 0, false
+		}
+		return 2, false
+	}
+	same := existing.FirstName == want.FirstName && existing.LastName == want.LastName &&
+		existing.Line1 == want.Line1 && existing.Postcode == want.Postcode &&
+		strings.EqualFold(existing.Country, want.Country)
+	switch {
+	case !same:
+		return 0, false
+	case existing.Name == "":
+		return 2, false
+	default:
+		return 1, false
+	}
 }
 
 // GetAddress reads one address; a missing address or customer is an

@@ -220,6 +220,10 @@ func IsLoopbackHost(host string) bool {
 // its email should adopt it (Config.AdoptExistingCustomers).
 func (c *Client) AdoptsExistingCustomers() bool { return c.adopt }
 
+// RequestTimeout is how long one HTTP attempt may take (Config.RequestTimeout
+// or its default): how long a request already sent is awaited after a stop.
+func (c *Client) RequestTimeout() time.Duration { return c.requestTimeout }
+
 // BaseURL returns the API's base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/clitest"
@@ -71,7 +70,7 @@ resource "moltin_account_membership" "ms" {
 		env:  []string{"EPCC_CLIENT_ID=" + emulator.DefaultClientID, "EPCC_CLIENT_SECRET=" + emulator.DefaultClientSecret},
 		name: filepath.Base(cli)}
 
-	res, _ := r.signalled(syscall.SIGINT, func() bool { return len(srv.UserAuthenticationInfos()) >= shopperAfter }, append([]string{"apply"}, applyArgs...)...)
+	res, _ := r.signalled(sigintCLI, func() bool { return len(srv.UserAuthenticationInfos()) >= shopperAfter }, append([]string{"apply"}, applyArgs...)...)
 	t.Logf("the interrupted apply exited %d; its errors: %s", res.ExitCode, errorSummaries(res.Stderr))
 	f := shopperFigures(t, srv, w.Dir)
 	t.Logf("shopper interrupt figures (%s, SIGINT during apply): %s", r.name, f)

@@ -122,7 +122,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	}
 	ctx = maskSecrets(ctx)
 	customerID := plan.CustomerID.ValueString()
-	a, err := r.client.CreateAddress(ctx, customerID, plan.toAPI())
+	a, adopted, err := r.client.CreateOrAdoptAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
 		if moltin.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
@@ -133,13 +133,31 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 		r.addError(&resp.Diagnostics, "Could not create the address", err)
 		return
 	}
-	tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+	if adopted {
+		tflog.Warn(ctx, "Adopted an existing Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+		resp.Diagnostics.AddWarning("Adopted an existing address",
+			fmt.Sprintf("Customer %s already had address %s%s, so none was created: since adopt_existing_customers is on, this resource now manages address %s. "+
+				"Only when a field differed from the configuration was the address changed, with one update. "+
+				"If an earlier run that was killed did not leave this address behind, it is someone else's, and destroying this resource deletes it.",
+				customerID, a.ID, adoptedAddressMatch(plan.Name), a.ID))
+	} else {
+		tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+	}
 	// The managed fields stay as planned (a country in lower case included);
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+}
+
+// adoptedAddressMatch says why an adopted address was taken for the
+// resource (see moltin.AdoptableAddress).
+func adoptedAddressMatch(name types.String) string {
+	if !name.IsNull() {
+		return fmt.Sprintf(" with the name %q", name.ValueString())
+	}
+	return " with the same first_name, last_name, line_1, postcode and country"
 }
 
 // addError adds err as a diagnostic, on the attribute that the API's error

@@ -234,9 +234,9 @@ type addressesOutcome struct {
 }
 
 // adoptable are a customer's addresses in the store by name, for the keys
-// of an apply that starts managing them (a customer adopted, or addresses
-// newly set on an existing one): an address whose name is a key is taken
-// over, not made a second time.
+// of an apply that starts managing them (addresses newly set on an existing
+// customer): an address whose name is a key is taken over, not made a
+// second time.
 func adoptable(list []moltin.Address) map[string]moltin.Address {
 	out := map[string]moltin.Address{}
 	dup := map[string]bool{}
@@ -313,7 +313,14 @@ func (r *customerResource) applyAddresses(ctx context.Context, customerID string
 				tflog.Info(ctx, "Took over the existing Moltin customer address of the same name", map[string]any{"customer_id": customerID, "address_id": a.ID})
 			}
 		} else {
-			a, err = r.client.CreateAddress(ctx, customerID, in)
+			// With adopt_existing_customers, on a customer this run did not
+			// make, an address of the same name that a killed run left is
+			// taken over instead (moltin.CreateOrAdoptAddress).
+			var adopted bool
+			a, adopted, err = r.client.CreateOrAdoptAddress(ctx, customerID, in)
+			if err == nil && adopted {
+				tflog.Warn(ctx, "Adopted an existing Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+			}
 		}
 		if err != nil {
 			return fail(key, err)
@@ -349,15 +356,9 @@ func (r *customerResource) createAddresses(ctx context.Context, m *customerModel
 		m.Addresses = types.MapNull(addressEntryType)
 		return true
 	}
-	customerID := m.ID.ValueString()
-	var existing map[string]moltin.Address
-	if adopted && len(desired) > 0 {
-		var err error
-		if existing, err = r.existingAddresses(ctx, customerID); err != nil {
-			return r.createAddressesFailed(ctx, m, addressesOutcome{entries: map[string]addressEntry{}, err: err}, adopted, diags)
-		}
-	}
-	out := r.applyAddresses(ctx, customerID, nil, desired, existing)
+	// An adopted customer's addresses that a killed run left are taken
+	// over by CreateOrAdoptAddress, by name.
+	out := r.applyAddresses(ctx, m.ID.ValueString(), nil, desired, nil)
 	if out.err != nil {
 		return r.createAddressesFailed(ctx, m, out, adopted, diags)
 	}

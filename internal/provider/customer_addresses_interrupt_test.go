@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/clitest"
@@ -11,13 +10,13 @@ import (
 
 // TestAccInterrupt_nestedAddresses stops (SIGINT) an apply of customers
 // with two nested addresses each once some addresses exist: every customer
-// in the store is in the state (none orphaned, a customer stopped between
-// its addresses is kept, tainted), and the next apply finishes with every
-// customer once and exactly its two addresses, none twice.
+// and address in the store is in the state (none orphaned, a customer
+// stopped between its addresses is kept, tainted), and the next apply
+// finishes with every customer once and exactly its two addresses.
 func TestAccInterrupt_nestedAddresses(t *testing.T) {
 	cli, providerDir := requireCLI(t, "the interrupt tests")
 	t.Parallel()
-	r := newInterruptRun(t, cli, providerDir, "")
+	r := newInterruptRun(t, cli, providerDir, runOptions{})
 	config := clitest.RequiredProviders + fmt.Sprintf(`
 provider "moltin" {
   api_base_url            = %q
@@ -45,9 +44,9 @@ resource "moltin_customer" "c" {
 		}
 		return n
 	}
-	res, f := r.signalled(syscall.SIGINT, func() bool { return addresses() >= interruptAfter }, append([]string{"apply"}, applyArgs...)...)
+	res, f := r.signalled(sigintCLI, func() bool { return addresses() >= interruptAfter }, append([]string{"apply"}, applyArgs...)...)
 	t.Logf("the interrupted apply exited %d; its errors: %s", res.ExitCode, errorSummaries(res.Stderr))
-	if f.emulator >= interruptCount && addresses() >= 2*interruptCount {
+	if f.customers.emulator >= interruptCount && f.addresses.emulator >= 2*interruptCount {
 		t.Errorf("the run made everything before SIGINT took effect: the test proves nothing")
 	}
 	r.checkLost(f)

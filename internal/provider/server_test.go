@@ -25,7 +25,7 @@ func TestReleasedContext(t *testing.T) {
 	var kept context.Context
 	var keptCancel context.CancelFunc
 	defer func() { keptCancel() }()
-	_, err := released(rpcCtx, 0, func(ctx context.Context, _ int) (struct{}, error) {
+	_, err := released(rpcCtx, nil, 0, func(ctx context.Context, _ int) (struct{}, error) {
 		kept, keptCancel = context.WithCancel(ctx)
 		derived := kept
 		if derived.Value(testKey{}) != ballast {
