@@ -42,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	rateLimit := fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = unlimited)")
 	seed := fs.Int64("seed", 0, "seed for fault draws (0 = time-based)")
 	memberDelay := fs.Duration("member-delay", emulator.DefaultMemberDelay, "how long an account member takes to appear after its user-authentication-info is written (0 = at once)")
+	rejectUnknown := fs.Bool("reject-unknown-flow-keys", false, "answer 422 to a customer or account key that is no field of its flow (default: drop it silently, as the real API is believed to)")
 	envFile := fs.String("env-file", "", "also write the EPCC_* lines to this file (mode 0600)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		ClientSecret:  secret,
 		TokenLifetime: *tokenLifetime,
 		MemberDelay:   *memberDelay,
+
+		RejectUnknownFlowKeys: *rejectUnknown,
 		Faults: emulator.Faults{
 			Rate429:         *rate429,
 			RetryAfterShare: *retryAfterShare,
@@ -86,6 +89,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		cfg.MemberDelay = -1 // Config's zero value means the default
 	}
 
+	// Signals are caught from before the EPCC_* lines are printed, so that a
+	// script that stops the emulator as soon as it has read them gets a clean
+	// shutdown.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	srv, err := emulator.Listen(*listen, cfg)
 	if err != nil {
 		return err
@@ -103,8 +112,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	stop() // a second signal now kills the process the default way
 

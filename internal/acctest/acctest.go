@@ -110,6 +110,41 @@ func RunOf(email string) (string, bool) {
 	return strings.ToLower(m[1]), true
 }
 
+// testName is a name a run gives an object without an email (an account, a
+// password profile): tfacc-<run id>-<tag>-….
+var testName = regexp.MustCompile(`(?i)^tfacc-([a-z0-9]{8})-\S+$`)
+
+// RunOfName returns the run id of a name that a test run made, and whether
+// it is one.
+func RunOfName(name string) (string, bool) {
+	m := testName.FindStringSubmatch(name)
+	if m == nil {
+		return "", false
+	}
+	return strings.ToLower(m[1]), true
+}
+
+// fieldSlugPrefix starts the slug of every custom field a test run makes:
+// slugs take letters, digits, - and _, and are shared by the whole store.
+const fieldSlugPrefix = "tfacc_"
+
+var testFieldSlug = regexp.MustCompile(`^tfacc_([a-z0-9]{8})_[a-z0-9]+_[a-z0-9_]+$`)
+
+// FieldSlug is the slug of a custom field a test makes: tfacc_<run>_<tag>_<local>.
+func FieldSlug(tag, local string) string {
+	return fieldSlugPrefix + RunID + "_" + tag + "_" + local
+}
+
+// RunOfFieldSlug returns the run id of a field slug that a test run made,
+// and whether it is one.
+func RunOfFieldSlug(slug string) (string, bool) {
+	m := testFieldSlug.FindStringSubmatch(slug)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
 // ClosedURL is the http URL of a loopback port that nothing listens on: a
 // connection to it is refused at once.
 func ClosedURL(t testing.TB) string {
@@ -123,18 +158,4 @@ func ClosedURL(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return "http://" + addr
-}
-
-// testName is a name a run gives an object without an email (an account, a
-// password profile): tfacc-<run id>-<tag>-….
-var testName = regexp.MustCompile(`(?i)^tfacc-([a-z0-9]{8})-\S+$`)
-
-// RunOfName returns the run id of a name that a test run made, and whether
-// it is one.
-func RunOfName(name string) (string, bool) {
-	m := testName.FindStringSubmatch(name)
-	if m == nil {
-		return "", false
-	}
-	return strings.ToLower(m[1]), true
 }

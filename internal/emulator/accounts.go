@@ -49,7 +49,7 @@ func (s *Server) accountJSON(c *call, a *account) map[string]any {
 		ancestors = append([]any{map[string]any{"data": map[string]any{"id": p.id, "type": "account"}}}, ancestors...)
 	}
 	rel["ancestors"] = ancestors
-	return map[string]any{
+	out := map[string]any{
 		"id":              a.id,
 		"type":            "account",
 		"name":            a.name,
@@ -61,7 +61,19 @@ func (s *Server) accountJSON(c *call, a *account) map[string]any {
 		"meta":            metaTimestamps(a.createdAt, a.updatedAt),
 		"links":           selfLink(c, "/v2/accounts/"+a.id),
 	}
+	// The accounts flow's fields, top-level keys beside the account's own.
+	for k, v := range s.flowValuesLocked("accounts", a.id) {
+		if _, own := out[k]; !own {
+			out[k] = v
+		}
+	}
+	return out
 }
+
+// accountKeys are the account's own keys of a body; the others are its
+// flow's fields.
+var accountKeys = map[string]bool{"type": true, "id": true, "name": true, "legal_name": true, "registration_id": true,
+	"external_ref": true, "parent_id": true, "meta": true, "links": true, "relationships": true}
 
 // accountInput holds the fields of a POST or PUT; *Set says a key was sent
 // (its value nil for null).
@@ -83,7 +95,7 @@ func parseAccountInput(body []byte, create bool) (accountInput, *response) {
 	if errResp != nil {
 		return in, errResp
 	}
-	if v, _ := b.str("name"); !b.badType("name") {
+	if v := b.str("name"); !b.badType("name") {
 		if v == nil || *v == "" {
 			if create || b.has("name") {
 				b.fail(http.StatusBadRequest, tagError("Name", "min"), "name")
@@ -93,7 +105,7 @@ func parseAccountInput(body []byte, create bool) (accountInput, *response) {
 		}
 	}
 	optional := func(key string) (*string, bool) {
-		v, _ := b.str(key)
+		v := b.str(key)
 		return v, b.has(key) && !b.badType(key)
 	}
 	in.legalName, in.legalSet = optional("legal_name")
@@ -133,7 +145,7 @@ func (s *Server) handleAccountList(c *call) *response {
 			json: s.accountJSON(c, a)})
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, accountListSpec, nil)
+	return listResponse(c, rows, accountListSpec)
 }
 
 func registrationConflict(id string) *response {
@@ -161,7 +173,12 @@ func (s *Server) handleAccountCreate(c *call) *response {
 			return registrationConflict(*in.regID)
 		}
 	}
+	data, _ := decodeData(c.body) // parsed once already
+	if errs := s.applyFlowValuesLocked("accounts", "", data, accountKeys, true); len(errs) > 0 {
+		return unprocessableResponse(errs...)
+	}
 	a := s.createAccountLocked(*in.name, in.legalName, in.regID, in.externalRef, parent)
+	_ = s.applyFlowValuesLocked("accounts", a.id, data, accountKeys, true)
 	return jsonResponse(http.StatusCreated, map[string]any{"data": s.accountJSON(c, a)})
 }
 
@@ -203,6 +220,11 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if in.parentID != nil && *in.parentID != a.parentID {
 		return amError(http.StatusBadRequest, "parent_id is read-only: an account's parent is set when it is created", "/data/parent_id")
 	}
+	// Checked first: a refused value changes nothing of the account.
+	data, _ := decodeData(c.body)
+	if errs := s.applyFlowValuesLocked("accounts", "", data, accountKeys, false); len(errs) > 0 {
+		return unprocessableResponse(errs...)
+	}
 	if in.regSet {
 		old := deref(a.registrationID)
 		if in.regID != nil && *in.regID != "" && *in.regID != old {
@@ -227,6 +249,7 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if in.extSet {
 		a.externalRef = cloneString(in.externalRef)
 	}
+	_ = s.applyFlowValuesLocked("accounts", id, data, accountKeys, false)
 	a.updatedAt = nextUpdate(a.updatedAt)
 	return jsonResponse(http.StatusOK, map[string]any{"data": s.accountJSON(c, a)})
 }
@@ -244,7 +267,7 @@ func (s *Server) handleAccountDelete(id string) *response {
 		return amError(http.StatusConflict, fmt.Sprintf("account %s has sub-accounts; delete them first", id), "")
 	}
 	s.deleteAccountLocked(id)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) hasChildrenLocked(id string) bool {
@@ -262,6 +285,7 @@ func (s *Server) deleteAccountLocked(id string) {
 		delete(s.am.registrations, r)
 	}
 	delete(s.am.accounts, id)
+	s.dropFlowValuesLocked("accounts", id)
 	for _, ms := range s.am.memberships {
 		if ms.accountID == id {
 			s.deleteMembershipLocked(ms)

@@ -45,6 +45,8 @@ func (s *Server) route(c *call) *response {
 	}
 
 	switch {
+	case isFlowPath(path):
+		return s.routeFlows(c, grant)
 	case path == "/v2/customers" || path == "/v2/customers/":
 		if grant != "client_credentials" {
 			return forbidden("this token cannot manage customers; use a client_credentials token")
@@ -183,7 +185,33 @@ type customerJSON struct {
 			UpdatedAt string `json:"updated_at"`
 		} `json:"timestamps"`
 	} `json:"meta"`
+	// flowValues are the customers flow's fields, top-level keys of data.
+	flowValues map[string]any
 }
+
+// MarshalJSON adds the flow's fields to the customer's own keys.
+func (j customerJSON) MarshalJSON() ([]byte, error) {
+	type plain customerJSON
+	b := marshal(plain(j))
+	if len(j.flowValues) == 0 {
+		return b, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range j.flowValues {
+		if _, own := m[k]; !own {
+			m[k] = v
+		}
+	}
+	return marshal(m), nil
+}
+
+// customerKeys are the customer's own keys of a body; the others are its
+// flow's fields.
+var customerKeys = map[string]bool{"type": true, "id": true, "name": true, "email": true, "password": true,
+	"external_ref": true, "meta": true, "links": true, "relationships": true}
 
 func toJSON(c Customer) customerJSON {
 	j := customerJSON{Type: "customer", ID: c.ID, Name: c.Name, Email: c.Email, Password: c.HasPassword, ExternalRef: c.ExternalRef}
@@ -192,8 +220,10 @@ func toJSON(c Customer) customerJSON {
 	return j
 }
 
-func customerResponse(status int, c Customer) *response {
-	return jsonResponse(status, map[string]any{"data": toJSON(c)})
+func customerResponse(status int, c Customer, flowValues map[string]any) *response {
+	j := toJSON(c)
+	j.flowValues = flowValues
+	return jsonResponse(status, map[string]any{"data": j})
 }
 
 func customerNotFound(id string) *response {
@@ -339,17 +369,25 @@ func (s *Server) handleCreate(c *call) *response {
 	if in.password != nil {
 		password = *in.password
 	}
+	data, _ := decodeData(c.body) // parsed once already
 	s.mu.Lock()
+	// Checked before the customer is made: every value or no customer.
+	if errs := s.applyFlowValuesLocked("customers", "", data, customerKeys, true); len(errs) > 0 {
+		s.mu.Unlock()
+		return unprocessableResponse(errs...)
+	}
 	cust, err := s.createLocked(*in.name, *in.email, password, in.externalRef)
 	var snap Customer
+	var values map[string]any
 	if err == nil {
-		snap = cust.snapshot()
+		_ = s.applyFlowValuesLocked("customers", cust.id, data, customerKeys, true)
+		snap, values = cust.snapshot(), s.flowValuesLocked("customers", cust.id)
 	}
 	s.mu.Unlock()
 	if err != nil {
 		return conflict(*in.email)
 	}
-	return customerResponse(http.StatusCreated, snap)
+	return customerResponse(http.StatusCreated, snap, values)
 }
 
 func (s *Server) handleGet(id string) *response {
@@ -357,7 +395,7 @@ func (s *Server) handleGet(id string) *response {
 	if !ok {
 		return customerNotFound(id)
 	}
-	return customerResponse(http.StatusOK, cust)
+	return customerResponse(http.StatusOK, cust, s.flowValues("customers", id))
 }
 
 func (s *Server) handleUpdate(c *call, id string) *response {
@@ -365,11 +403,16 @@ func (s *Server) handleUpdate(c *call, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
+	data, _ := decodeData(c.body) // parsed once already
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cust, ok := s.customers[id]
 	if !ok {
 		return customerNotFound(id)
+	}
+	// Checked first: a refused value changes nothing of the customer.
+	if errs := s.applyFlowValuesLocked("customers", "", data, customerKeys, false); len(errs) > 0 {
+		return unprocessableResponse(errs...)
 	}
 	if in.email != nil {
 		if err := s.changeEmailLocked(cust, *in.email); err != nil {
@@ -385,15 +428,16 @@ func (s *Server) handleUpdate(c *call, id string) *response {
 	if in.password != nil {
 		cust.setPassword(*in.password)
 	}
+	_ = s.applyFlowValuesLocked("customers", id, data, customerKeys, false)
 	cust.touch()
-	return customerResponse(http.StatusOK, cust.snapshot())
+	return customerResponse(http.StatusOK, cust.snapshot(), s.flowValuesLocked("customers", id))
 }
 
 func (s *Server) handleDelete(id string) *response {
 	if !s.DeleteCustomer(id) {
 		return customerNotFound(id)
 	}
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) handleCustomerToken(c *call) *response {

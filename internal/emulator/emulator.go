@@ -65,6 +65,10 @@ type Config struct {
 	ClientID, ClientSecret string        // required credentials for client_credentials (defaults: DefaultClientID/DefaultClientSecret)
 	TokenLifetime          time.Duration // default 1h; expires_in/expires reflect it
 	Faults                 Faults
+	// RejectUnknownFlowKeys answers 422 to a customer key that is no field
+	// of its flow; by default such keys are dropped silently, as the real
+	// API is believed to do (the fact sheet leaves it open).
+	RejectUnknownFlowKeys bool
 	// MemberDelay is how long an account member takes to appear after its
 	// user-authentication-info is written: 0 means DefaultMemberDelay, a
 	// negative value none. See SetMemberDelay.
@@ -215,6 +219,8 @@ type Server struct {
 	faults  Faults
 	rng     *mathrand.Rand
 	limiter *rate.Limiter
+	// kindFaults: see SetKindFault.
+	kindFaults map[string]*KindFault
 
 	logMu sync.Mutex
 	log   []*Request
@@ -228,6 +234,9 @@ type Server struct {
 	// addressRequired: see SetAddressRequired.
 	addressRequired []string
 	addressSeq      int64
+	// flowState: flows, fields and their values (flows.go).
+	flowState             flowState
+	rejectUnknownFlowKeys bool
 	// am is the Account Management store (accounts.go and its neighbours).
 	am amState
 }
@@ -252,6 +261,8 @@ func New(cfg Config) *Server {
 		byEmail:        map[string]string{},
 		accessTokens:   map[string]accessToken{},
 		customerTokens: map[string]customerToken{},
+
+		rejectUnknownFlowKeys: cfg.RejectUnknownFlowKeys,
 	}
 	if s.clientID == "" {
 		s.clientID = DefaultClientID
@@ -474,8 +485,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	kf, aimed := s.takeKindFault(c.kind)
+	if aimed {
+		if !wait(r, kf.Delay) {
+			s.finish(entry, 0, "")
+			return
+		}
+		if kf.Status != 0 {
+			resp := amError(kf.Status, "injected fault for "+c.kind+" requests", "")
+			s.write(w, c, resp)
+			s.finish(entry, resp.status, FaultInjected)
+			return
+		}
+	}
+
 	resp := s.route(c)
 
+	if aimed && kf.Drop {
+		s.finish(entry, 0, FaultDrop)
+		dropConnection(w)
+		return
+	}
 	if isMutating(r.Method) && s.chance(f.DropAfterCommit) {
 		s.finish(entry, 0, FaultDrop)
 		dropConnection(w)

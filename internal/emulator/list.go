@@ -66,7 +66,9 @@ func (s *Server) handleList(c *call) *response {
 	total := len(matched)
 	page := []customerJSON{}
 	for i := offset; i < total && i < offset+limit; i++ {
-		page = append(page, toJSON(matched[i]))
+		j := toJSON(matched[i])
+		j.flowValues = s.flowValues("customers", j.ID)
+		page = append(page, j)
 	}
 	pages := (total + limit - 1) / limit
 

@@ -256,6 +256,7 @@ func (s *Server) deleteLocked(id string) bool {
 	}
 	delete(s.customers, id)
 	delete(s.byEmail, strings.ToLower(c.email))
+	s.dropFlowValuesLocked("customers", id)
 	return true
 }
 

@@ -22,6 +22,8 @@ type Account struct {
 	ParentID       *string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Custom holds the accounts flow's values, as JSON (see Customer.Custom).
+	Custom map[string]json.RawMessage
 }
 
 type wireAccount struct {
@@ -39,11 +41,20 @@ type wireAccount struct {
 			} `json:"data"`
 		} `json:"parent"`
 	} `json:"relationships"`
+	Custom map[string]json.RawMessage `json:"-"`
+}
+
+func (w *wireAccount) UnmarshalJSON(b []byte) error {
+	type plain wireAccount
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	return decodeCustomOf(b, &w.Custom, accountOwnKeys)
 }
 
 func (w *wireAccount) account() (Account, error) {
 	a := Account{ID: w.ID, Name: w.Name, LegalName: nonEmpty(w.LegalName), RegistrationID: nonEmpty(w.RegistrationID),
-		ExternalRef: nonEmpty(w.ExternalRef), ParentID: nonEmpty(w.ParentID)}
+		ExternalRef: nonEmpty(w.ExternalRef), ParentID: nonEmpty(w.ParentID), Custom: w.Custom}
 	if a.ID == "" {
 		return a, errors.New("the API returned an account without an id")
 	}
@@ -77,10 +88,17 @@ type AccountCreate struct {
 	RegistrationID *string
 	ExternalRef    *string
 	ParentID       *string
+	// Custom are values of the accounts flow's fields.
+	Custom map[string]any
 }
 
 func (in AccountCreate) body() map[string]any {
 	data := map[string]any{"type": "account", "name": in.Name}
+	for k, v := range in.Custom {
+		if !accountOwnKeys[k] {
+			data[k] = v
+		}
+	}
 	for k, v := range map[string]*string{"legal_name": in.LegalName, "registration_id": in.RegistrationID,
 		"external_ref": in.ExternalRef, "parent_id": in.ParentID} {
 		if v != nil {
@@ -109,15 +127,22 @@ type AccountUpdate struct {
 	LegalName      *Patch
 	RegistrationID *Patch
 	ExternalRef    *Patch
+	// Custom are the flow values to change; nil sends null (clears it).
+	Custom map[string]any
 }
 
 // IsEmpty reports whether the update would send nothing.
 func (in AccountUpdate) IsEmpty() bool {
-	return in.Name == nil && in.LegalName == nil && in.RegistrationID == nil && in.ExternalRef == nil
+	return in.Name == nil && in.LegalName == nil && in.RegistrationID == nil && in.ExternalRef == nil && len(in.Custom) == 0
 }
 
 func (in AccountUpdate) body() map[string]any {
 	data := map[string]any{"type": "account"}
+	for k, v := range in.Custom {
+		if !accountOwnKeys[k] {
+			data[k] = v
+		}
+	}
 	if in.Name != nil {
 		data["name"] = *in.Name
 	}
@@ -276,6 +301,7 @@ func (c *Client) AdoptExistingAccount(ctx context.Context, in AccountCreate, cre
 	if !ptrEqual(existing.ExternalRef, in.ExternalRef) {
 		u.ExternalRef = PatchOf(in.ExternalRef)
 	}
+	u.Custom = customChanges(existing.Custom, in.Custom)
 	if u.IsEmpty() {
 		return existing, true, nil
 	}

@@ -39,15 +39,18 @@ type Address struct {
 	UpdatedAt time.Time
 }
 
-// addressField is one field of AddressFields by its JSON name.
-type addressField struct {
-	key string
-	val *string
+// AddressField is one field of AddressFields: its JSON name, which the
+// provider's attribute of the same field takes too, and where its value is.
+type AddressField struct {
+	Key   string
+	Value *string
 }
 
-// list names every field once, for the request bodies and comparisons.
-func (f *AddressFields) list() []addressField {
-	return []addressField{
+// Fields names every field of f once, in the API's order: request bodies
+// and comparisons here, and the provider's schema and model mapping, all go
+// through this table.
+func (f *AddressFields) Fields() []AddressField {
+	return []AddressField{
 		{"name", &f.Name}, {"first_name", &f.FirstName}, {"last_name", &f.LastName},
 		{"company_name", &f.CompanyName}, {"phone_number", &f.PhoneNumber},
 		{"line_1", &f.Line1}, {"line_2", &f.Line2}, {"city", &f.City}, {"county", &f.County},
@@ -59,9 +62,9 @@ func (f *AddressFields) list() []addressField {
 // Equal reports whether two sets of fields are the same; the country code
 // is compared without regard to case.
 func (f AddressFields) Equal(o AddressFields) bool {
-	a, b := f.list(), o.list()
+	a, b := f.Fields(), o.Fields()
 	for i := range a {
-		if *a[i].val != *b[i].val && (a[i].key != "country" || !strings.EqualFold(*a[i].val, *b[i].val)) {
+		if *a[i].Value != *b[i].Value && (a[i].Key != "country" || !strings.EqualFold(*a[i].Value, *b[i].Value)) {
 			return false
 		}
 	}
@@ -76,12 +79,12 @@ func (f AddressFields) body(id string) map[string]any {
 	if id != "" {
 		data["id"] = id
 	}
-	for _, fl := range f.list() {
+	for _, fl := range f.Fields() {
 		switch {
-		case *fl.val != "":
-			data[fl.key] = *fl.val
+		case *fl.Value != "":
+			data[fl.Key] = *fl.Value
 		case id != "":
-			data[fl.key] = nil
+			data[fl.Key] = nil
 		}
 	}
 	return map[string]any{"data": data}
@@ -208,31 +211,28 @@ func newestFirst(list []Address) {
 
 // AdoptableAddress says whether a customer's existing address may be taken
 // over for a create of want: rank 0 if not; higher ranks fit better. With a
-// name, only an address of the same name fits; without one, an address with
-// the same required fields (first_name, last_name, line_1, postcode,
-// country), best if it has no name either. exact: nothing differs, so no
-// update is needed.
+// name, only an address of the same name fits; without one, an address
+// without a name either and with the same required fields (first_name,
+// last_name, line_1, postcode, country). A named address never fits an
+// unnamed create: it is more likely another resource's than a leftover of
+// this one. exact: nothing differs, so no update is needed.
 func AdoptableAddress(existing, want AddressFields) (rank int, exact bool) {
 	if existing.Equal(want) {
-		return 3, true
+		return 2, true
+	}
+	if existing.Name != want.Name {
+		return 0, false
 	}
 	if want.Name != "" {
-		if existing.Name != want.Name {
-			return 0, false
-		}
-		return 2, false
+		return 1, false
 	}
 	same := existing.FirstName == want.FirstName && existing.LastName == want.LastName &&
 		existing.Line1 == want.Line1 && existing.Postcode == want.Postcode &&
 		strings.EqualFold(existing.Country, want.Country)
-	switch {
-	case !same:
+	if !same {
 		return 0, false
-	case existing.Name == "":
-		return 2, false
-	default:
-		return 1, false
 	}
+	return 1, false
 }
 
 // GetAddress reads one address; a missing address or customer is an

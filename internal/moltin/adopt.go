@@ -162,26 +162,9 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 		}
 	}
 	u.Password = in.Password
+	u.Custom = customChanges(existing.Custom, in.Custom)
 	return u
 }
-
-// AlreadyManagedError says that a create met an object (an account, an
-// account member) with its unique key that this same run created or adopted
-// for another resource, so it is not adopted again.
-type AlreadyManagedError struct {
-	Kind, ID, Key string
-	Err           error // the create's own error, or nil
-}
-
-func (e *AlreadyManagedError) Error() string {
-	msg := fmt.Sprintf("%s %s, which has the %s, was created or adopted by this same run for another resource, so it is not adopted", e.Kind, e.ID, e.Key)
-	if e.Err != nil {
-		return e.Err.Error() + "; " + msg
-	}
-	return msg
-}
-
-func (e *AlreadyManagedError) Unwrap() error { return e.Err }
 
 // Adoption of what a killed run left under a parent: a customer's addresses
 // (moltin_customer_address, and the customer's nested addresses), and the
@@ -326,3 +309,21 @@ func createChild[T any](ctx context.Context, flow childCreate[T]) (_ T, adopted 
 	localChildren.add(flow.parent, flow.id(created))
 	return created, false, nil
 }
+
+// AlreadyManagedError says that a create met an object (an account, an
+// account member) with its unique key that this same run created or adopted
+// for another resource, so it is not adopted again.
+type AlreadyManagedError struct {
+	Kind, ID, Key string
+	Err           error // the create's own error, or nil
+}
+
+func (e *AlreadyManagedError) Error() string {
+	msg := fmt.Sprintf("%s %s, which has the %s, was created or adopted by this same run for another resource, so it is not adopted", e.Kind, e.ID, e.Key)
+	if e.Err != nil {
+		return e.Err.Error() + "; " + msg
+	}
+	return msg
+}
+
+func (e *AlreadyManagedError) Unwrap() error { return e.Err }

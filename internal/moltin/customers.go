@@ -22,17 +22,30 @@ type Customer struct {
 	HasPassword bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Custom holds the other top-level keys of data: the values of the
+	// customers flow's fields (custom_fields.go), as JSON. The API may
+	// return a field as null, or leave out one with omit_null.
+	Custom map[string]json.RawMessage
 }
 
 // wireCustomer is the legacy JSON:API shape, attributes directly under data.
 type wireCustomer struct {
-	Type        string   `json:"type"`
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Email       string   `json:"email"`
-	Password    any      `json:"password"`
-	ExternalRef *string  `json:"external_ref"`
-	Meta        wireMeta `json:"meta"`
+	Type        string                     `json:"type"`
+	ID          string                     `json:"id"`
+	Name        string                     `json:"name"`
+	Email       string                     `json:"email"`
+	Password    any                        `json:"password"`
+	ExternalRef *string                    `json:"external_ref"`
+	Meta        wireMeta                   `json:"meta"`
+	Custom      map[string]json.RawMessage `json:"-"`
+}
+
+func (w *wireCustomer) UnmarshalJSON(b []byte) error {
+	type plain wireCustomer
+	if err := json.Unmarshal(b, (*plain)(w)); err != nil {
+		return err
+	}
+	return decodeCustom(b, &w.Custom)
 }
 
 // wireMeta holds an object's timestamps, under meta.timestamps as the
@@ -58,7 +71,7 @@ func (m *wireMeta) times(what string) (created, updated time.Time, err error) {
 }
 
 func (w *wireCustomer) customer() (Customer, error) {
-	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef}
+	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef, Custom: w.Custom}
 	if c.ID == "" {
 		return c, errors.New("the API returned a customer without an id")
 	}
@@ -103,10 +116,16 @@ type CustomerCreate struct {
 	Email       string
 	Password    *string
 	ExternalRef *string
+	// Custom are values of the customers flow's fields, sent as top-level
+	// keys of data.
+	Custom map[string]any
 }
 
 func (in CustomerCreate) MarshalJSON() ([]byte, error) {
 	data := map[string]any{"type": "customer", "name": in.Name, "email": in.Email}
+	if err := addCustom(data, in.Custom); err != nil {
+		return nil, err
+	}
 	if in.Password != nil {
 		data["password"] = *in.Password
 	}
@@ -124,15 +143,21 @@ type CustomerUpdate struct {
 	Password         *string
 	ExternalRef      *string
 	ClearExternalRef bool
+	// Custom are the flow values to change; a nil value sends null, which
+	// clears it.
+	Custom map[string]any
 }
 
 // IsEmpty reports whether the update would change nothing.
 func (in CustomerUpdate) IsEmpty() bool {
-	return in.Name == nil && in.Email == nil && in.Password == nil && in.ExternalRef == nil && !in.ClearExternalRef
+	return in.Name == nil && in.Email == nil && in.Password == nil && in.ExternalRef == nil && !in.ClearExternalRef && len(in.Custom) == 0
 }
 
 func (in CustomerUpdate) MarshalJSON() ([]byte, error) {
 	data := map[string]any{"type": "customer"}
+	if err := addCustom(data, in.Custom); err != nil {
+		return nil, err
+	}
 	if in.Name != nil {
 		data["name"] = *in.Name
 	}
@@ -173,11 +198,19 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, in CustomerUpdat
 
 // DeleteCustomer deletes a customer; one that is already gone is no error.
 func (c *Client) DeleteCustomer(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.DeleteCustomerIfFound(ctx, id)
 	return err
+}
+
+// DeleteCustomerIfFound deletes a customer with one DELETE (retried as any
+// DELETE is) and reports whether the API still had it: a 404 is no error,
+// but found is false. The API deletes the customer's addresses with it.
+func (c *Client) DeleteCustomerIfFound(ctx context.Context, id string) (found bool, err error) {
+	err = c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // ErrCustomerMismatch is returned by CreateCustomer when, after a create of
@@ -429,4 +462,22 @@ func (c *Client) CreateCustomerToken(ctx context.Context, email, password string
 		Token:      doc.Data.Token,
 		ExpiresAt:  time.Unix(doc.Data.Expires, 0).UTC(),
 	}, nil
+}
+
+// CustomerMatches reports whether c meets every filter term as the API
+// documents them, for callers that act on a listing's results and must not
+// act on one that the API returned although it does not match (a filter the
+// store ignored, say). A term it cannot judge is not met.
+func CustomerMatches(c Customer, fs []Filter) bool {
+	return matchesAll(fs, c.CreatedAt, func(field string) *string {
+		switch field {
+		case "email":
+			return &c.Email
+		case "name":
+			return &c.Name
+		case "external_ref":
+			return c.ExternalRef
+		}
+		return nil
+	})
 }

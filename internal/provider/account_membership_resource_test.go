@@ -233,3 +233,52 @@ data "moltin_account" "by_name" {
 		},
 	})
 }
+
+// TestAccAccountAuthenticationSettingsResource adopts the store's settings
+// with one PUT of the attributes configured, changes one, and leaves them as
+// they are on destroy.
+func TestAccAccountAuthenticationSettingsResource(t *testing.T) {
+	emulatorOnly(t, "changes the store-wide settings, which a shared live store's other tests rely on")
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	hcl := func(timeout int) string {
+		return env.providerBlock() + fmt.Sprintf(`
+resource "moltin_account_authentication_settings" "s" {
+  enable_self_signup                                   = true
+  account_management_authentication_token_timeout_secs = %d
+}
+`, timeout)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if s := env.emulator().AccountSettings(); !s.EnableSelfSignup {
+				return fmt.Errorf("destroy changed the settings: %+v", s)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.ResetRequests,
+				Config:    hcl(3600),
+				Check: func(s *terraform.State) error {
+					if stateAttr(s, "moltin_account_authentication_settings.s", "realm_id") != env.emulator().AccountRealmID() {
+						return fmt.Errorf("realm_id is not the emulator's")
+					}
+					return env.expectAMBodies("adopting is one PUT of the configured attributes",
+						amWant{emulator.KindAccountSettingsUpdate, map[string]any{"type": "account_authentication_settings",
+							"enable_self_signup": true, "account_management_authentication_token_timeout_secs": 3600}})
+				},
+			},
+			{
+				PreConfig: env.ResetRequests,
+				Config:    hcl(7200),
+				Check: func(*terraform.State) error {
+					return env.expectAMBodies("a change is one PUT of what changed",
+						amWant{emulator.KindAccountSettingsUpdate, map[string]any{"type": "account_authentication_settings",
+							"account_management_authentication_token_timeout_secs": 7200}})
+				},
+			},
+		},
+	})
+}

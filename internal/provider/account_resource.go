@@ -42,6 +42,7 @@ type accountModel struct {
 	ParentID       types.String      `tfsdk:"parent_id"`
 	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
 	UpdatedAt      timetypes.RFC3339 `tfsdk:"updated_at"`
+	CustomFields   types.Dynamic     `tfsdk:"custom_fields"`
 }
 
 const maxRegistrationIDLength = 63
@@ -101,6 +102,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "When the account was last changed (RFC 3339).",
 				Computed:            true,
 			},
+			customFieldsAttr: customFieldsAttribute(accountsFlow, "account"),
 		},
 	}
 }
@@ -153,6 +155,9 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	in := moltin.AccountCreate{Name: plan.Name.ValueString(), LegalName: plan.LegalName.ValueStringPointer(),
 		RegistrationID: plan.RegistrationID.ValueStringPointer(), ExternalRef: plan.ExternalRef.ValueStringPointer(),
 		ParentID: plan.ParentID.ValueStringPointer()}
+	if in.Custom = customForCreate(ctx, r.client, accountsFlow, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	a, err := r.client.CreateAccount(ctx, in)
 	adopted := false
 	if err != nil && r.client.AdoptsExistingCustomers() {
@@ -182,6 +187,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		tflog.Info(ctx, "Created Moltin account", map[string]any{"account_id": a.ID})
 	}
 	plan.setFromAPI(a)
+	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, in.Custom, a.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
 }
@@ -206,6 +212,8 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	state.setFromAPI(a)
+	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	state.CustomFields = customAfterRead(ctx, state.CustomFields, a.Custom, imported, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
 }
@@ -219,6 +227,9 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	ctx = maskSecrets(ctx)
 	u := accountUpdate(&state, &plan)
+	if u.Custom = customForUpdate(ctx, r.client, accountsFlow, state.CustomFields, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if u.IsEmpty() {
 		plan.ID, plan.CreatedAt, plan.UpdatedAt = state.ID, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -236,6 +247,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	plan.setFromAPI(a)
+	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, u.Custom, a.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
 }
@@ -255,4 +267,5 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 // ImportState takes the account's id, or an import block's identity.
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByID(ctx, "account", req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, []byte("true"))...)
 }

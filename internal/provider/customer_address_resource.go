@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -125,9 +124,8 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	a, adopted, err := r.client.CreateOrAdoptAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q, so the address cannot be saved for it. Check customer_id "+
-					"(such as moltin_customer.<name>.id). The API said: %s", customerID, r.client.Redact(err.Error())))
+			resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID,
+				"The address cannot be saved for it. Check customer_id (such as moltin_customer.<name>.id). The API said: "+r.client.Redact(err.Error())))
 			return
 		}
 		r.addError(&resp.Diagnostics, "Could not create the address", err)
@@ -148,7 +146,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
 }
 
 // adoptedAddressMatch says why an adopted address was taken for the
@@ -157,7 +155,7 @@ func adoptedAddressMatch(name types.String) string {
 	if !name.IsNull() {
 		return fmt.Sprintf(" with the name %q", name.ValueString())
 	}
-	return " with the same first_name, last_name, line_1, postcode and country"
+	return " without a name, and with the same first_name, last_name, line_1, postcode and country"
 }
 
 // addError adds err as a diagnostic, on the attribute that the API's error
@@ -182,7 +180,7 @@ func addressErrorPath(err error) (path.Path, bool) {
 // addressErrorField is the address attribute that an API error points at.
 func addressErrorField(err error) (string, bool) {
 	for _, field := range pointedFields(err) {
-		for _, a := range addressAttributes {
+		for _, a := range addressAttributeTable() {
 			if a.name == field {
 				return field, true
 			}
@@ -205,7 +203,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 			map[string]any{"customer_id": customerID, "address_id": id})
 		// Clients without identities (Terraform before 1.12) want one all
 		// the same from a Read that removes the resource.
-		resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -215,7 +213,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.setFromAPI(customerID, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -241,7 +239,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, state.CustomerID.ValueString(), state.ID.ValueString())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))...)
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -278,14 +276,5 @@ func (r *customerAddressResource) ImportState(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
-}
-
-// setIdentity records customer_id and id, which never change, as the
-// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
-func setAddressIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, customerID, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, customerAddressIdentity{CustomerID: types.StringValue(customerID), ID: types.StringValue(id)})
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 }

@@ -91,7 +91,7 @@ func (e *testEnv) expectStored(s *terraform.State, want map[string]string) error
 	if err != nil {
 		return err
 	}
-	for _, at := range addressAttributes {
+	for _, at := range addressAttributeTable() {
 		got, w := a.Fields[at.name], want[at.name]
 		if got != w && (at.name != "country" || !strings.EqualFold(got, w)) {
 			return fmt.Errorf("the store holds %s = %q, want %q", at.name, got, w)
@@ -114,13 +114,13 @@ func (e *testEnv) onePut(s *terraform.State, want map[string]string) error {
 	if err := json.Unmarshal(muts[0].Body, &doc); err != nil {
 		return err
 	}
-	if len(doc.Data) != len(addressAttributes)+2 {
+	if len(doc.Data) != len(addressAttributeTable())+2 {
 		return fmt.Errorf("the PUT holds %d members, want every field plus type and id: %s", len(doc.Data), muts[0].Body)
 	}
 	if id := s.RootModule().Resources[addressRes].Primary.ID; doc.Data["id"] == nil || *doc.Data["id"] != id {
 		return fmt.Errorf("the PUT's id is not the address's %s: %s", id, muts[0].Body)
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		got, w := doc.Data[a.name], want[a.name]
 		if a.name == "country" {
 			w = strings.ToUpper(w)
@@ -215,7 +215,7 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 		"county": "North Yorkshire", "region": "Yorkshire", "postcode": "BD1 1AA", "country": "IE",
 		"instructions": "Ring twice",
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		next := with(current, a.name, changes[a.name])
 		steps = append(steps, resource.TestStep{
 			PreConfig: env.ResetRequests,

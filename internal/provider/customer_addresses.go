@@ -45,7 +45,7 @@ const descAddresses = "The customer's saved addresses, keyed by the address's `n
 // attribute of the element.
 type addressEntry struct {
 	ID types.String
-	AddressAttributes
+	addressAttrs
 	CreatedAt, UpdatedAt timetypes.RFC3339
 }
 
@@ -55,7 +55,7 @@ var addressEntryType = func() types.ObjectType {
 		"id": types.StringType, "country": countryType{},
 		"created_at": timetypes.RFC3339Type{}, "updated_at": timetypes.RFC3339Type{},
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		if _, ok := types_[a.name]; !ok && a.name != "name" {
 			types_[a.name] = types.StringType
 		}
@@ -121,9 +121,9 @@ func (f addressesField) toTerraform(ctx context.Context) (tftypes.Value, error) 
 func entryOf(o types.Object) addressEntry {
 	attrs := o.Attributes()
 	var e addressEntry
-	for k, p := range e.stringFields(&moltin.AddressFields{}) {
-		if v, ok := attrs[k].(types.String); ok && k != "name" {
-			*p.tf = v
+	for _, a := range e.table(&moltin.AddressFields{}) {
+		if v, ok := attrs[a.name].(types.String); ok && a.name != "name" && a.name != "country" {
+			*a.tf = v
 		}
 	}
 	e.Country, _ = attrs["country"].(countryValue)
@@ -135,9 +135,9 @@ func entryOf(o types.Object) addressEntry {
 
 func (e *addressEntry) object() types.Object {
 	attrs := map[string]attr.Value{"id": e.ID, "country": e.Country, "created_at": e.CreatedAt, "updated_at": e.UpdatedAt}
-	for k, p := range e.stringFields(&moltin.AddressFields{}) {
-		if k != "name" {
-			attrs[k] = *p.tf
+	for _, a := range e.table(&moltin.AddressFields{}) {
+		if a.name != "name" && a.name != "country" {
+			attrs[a.name] = *a.tf
 		}
 	}
 	return types.ObjectValueMust(addressEntryType.AttrTypes, attrs)

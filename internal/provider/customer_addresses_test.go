@@ -118,12 +118,12 @@ func (e *testEnv) expectNestedPut(key string, want map[string]string) func(*terr
 			if err := json.Unmarshal(muts[0].Body, &doc); err != nil {
 				return err
 			}
-			if len(doc.Data) != len(addressAttributes)+2 {
+			if len(doc.Data) != len(addressAttributeTable())+2 {
 				return fmt.Errorf("the PUT holds %d members, want every field plus type and id: %s", len(doc.Data), muts[0].Body)
 			}
 			w := maps.Clone(want)
 			w["name"] = key
-			for _, a := range addressAttributes {
+			for _, a := range addressAttributeTable() {
 				got := doc.Data[a.name]
 				switch {
 				case w[a.name] == "" && got != nil:

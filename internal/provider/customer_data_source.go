@@ -37,7 +37,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one existing customer by `id` or by `email` (exactly one of the two). " +
 			"Fails when no customer matches, so a typo cannot silently yield an empty result.",
-		Attributes: customerDataAttributes(
+		Attributes: withCustomFields(customerDataAttributes(
 			schema.StringAttribute{
 				MarkdownDescription: "The customer's ID. Set this or `email`.",
 				Optional:            true,
@@ -52,7 +52,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed:   true,
 				Validators: []validator.String{emailValidator{}},
 			},
-		),
+		)),
 	}
 }
 
@@ -67,7 +67,7 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customerAttrs
+	var cfg customerDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -79,8 +79,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		var err error
 		c, err = d.client.GetCustomer(ctx, id)
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q. Check the id, or look the customer up by email instead.", id))
+			resp.Diagnostics.Append(customerNotFound(path.Root("id"), "id", id, "Check the id, or look the customer up by email instead."))
 			return
 		}
 		if err != nil {
@@ -96,12 +95,17 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 			return
 		}
 		if !ok {
-			resp.Diagnostics.AddAttributeError(path.Root("email"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the email %q (compared case-insensitively). Check the address, or use the moltin_customers data source to search by name.", email))
+			resp.Diagnostics.Append(customerNotFound(path.Root("email"), "email", email,
+				"Emails are compared case-insensitively. Check the address, or use the moltin_customers data source to search by name."))
 			return
 		}
 		c = found
 	}
-	cfg = customerAttrsOf(c)
+	cfg.customerAttrs = customerAttrsOf(c)
+	var err error
+	if cfg.CustomFields, err = customAllFromAPI(ctx, c.Custom); err != nil {
+		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -18,18 +18,30 @@ import (
 // configuration.
 type customerModel struct {
 	customerAttrs
-	Password          types.String `tfsdk:"password"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	Addresses         types.Map    `tfsdk:"addresses"` // customer_addresses.go
+	Password          types.String  `tfsdk:"password"`
+	PasswordWO        types.String  `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64   `tfsdk:"password_wo_version"`
+	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
+	Addresses         types.Map     `tfsdk:"addresses"` // customer_addresses.go
 }
 
-// The customer model is converted to and from Terraform values by a table of
-// its fields instead of the framework's Get and Set. Those reflect over the
-// struct's tags and compile a regular expression per field on every call
-// (terraform-plugin-framework#725), and Read, ModifyPlan, Create and Update
-// each convert two or three models per resource. BENCHMARKS.md has what the
-// table saves, and BenchmarkCustomerModel measures it again.
+// customerIdentity is the moltin_customer resource's identity.
+type customerIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func customerIdentityOf(id string) customerIdentity {
+	return customerIdentity{ID: types.StringValue(id)}
+}
+
+// The customer model, alone among the provider's models, is converted to and
+// from Terraform values by a table of its fields instead of the framework's
+// Get and Set. Those reflect over the struct's tags and compile a regular
+// expression per field on every call (terraform-plugin-framework#725), and
+// Read, ModifyPlan, Create and Update each convert two or three models per
+// resource, of which a run has hundreds or thousands. BENCHMARKS.md ("The
+// one model convention") has what the table saves and why no other model
+// has one; BenchmarkCustomerModel measures it again.
 
 // modelField is one attribute of a model: its name in the schema and a
 // pointer to the struct field that holds it.
@@ -78,6 +90,7 @@ func (m *customerModel) fields() []modelField {
 		field[types.Bool]{"has_password", types.BoolType, &m.HasPassword},
 		field[timetypes.RFC3339]{"created_at", timetypes.RFC3339Type{}, &m.CreatedAt},
 		field[timetypes.RFC3339]{"updated_at", timetypes.RFC3339Type{}, &m.UpdatedAt},
+		field[types.Dynamic]{"custom_fields", types.DynamicType, &m.CustomFields},
 		addressesField{&m.Addresses},
 	}
 }

@@ -55,7 +55,7 @@ func TestCustomerModelMatchesFramework(t *testing.T) {
 			Password: types.StringValue("pw1"), PasswordWO: types.StringValue("pw2"), PasswordWOVersion: types.Int64Value(7),
 			Addresses: mapOfEntries(map[string]addressEntry{"Home": {
 				ID: types.StringValue("a-1"), CreatedAt: timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"), UpdatedAt: timetypes.NewRFC3339Null(),
-				AddressAttributes: AddressAttributes{
+				addressAttrs: addressAttrs{
 					FirstName: types.StringValue("Ann"), LastName: types.StringValue("Lee"), CompanyName: types.StringNull(), PhoneNumber: types.StringNull(),
 					Line1: types.StringValue("1 High St"), Line2: types.StringNull(), City: types.StringNull(), County: types.StringNull(), Region: types.StringNull(),
 					Postcode: types.StringValue("LS1 1AA"), Country: newCountryValue("gb"), Instructions: types.StringUnknown(),
@@ -108,7 +108,7 @@ func TestCustomerModelMatchesFramework(t *testing.T) {
 
 // sameCustomerModel compares two models; a map cannot be compared with !=.
 func sameCustomerModel(a, b customerModel) bool {
-	if !a.Addresses.Equal(b.Addresses) {
+	if !a.Addresses.Equal(b.Addresses) || !a.CustomFields.Equal(b.CustomFields) {
 		return false
 	}
 	return a.customerAttrs == b.customerAttrs && a.Password == b.Password && a.PasswordWO == b.PasswordWO && a.PasswordWOVersion == b.PasswordWOVersion

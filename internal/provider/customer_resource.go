@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -101,6 +100,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Whether the customer has a password set.",
 				Computed:            true,
 			},
+			customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
 			"created_at": schema.StringAttribute{
 				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the customer was created (RFC 3339).",
@@ -126,25 +126,6 @@ func (r *customerResource) IdentitySchema(_ context.Context, _ resource.Identity
 			},
 		},
 	}
-}
-
-// setIdentity records the customer's id as the resource identity, which
-// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
-// 1.12+) keep it beside the state and accept it in import blocks; older
-// clients never ask for it.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	// Built directly rather than with identity.Set, which reflects over a
-	// struct on every call (see customer_model.go).
-	attrs := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}
-	typ := objectType(ctx, identity.Raw, identity.Schema)
-	if err := tftypes.ValidateValue(typ, attrs); err != nil {
-		return modelError(err)
-	}
-	identity.Raw = tftypes.NewValue(typ, attrs)
-	return nil
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -177,6 +158,9 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if req.State.Raw.IsNull() || !plan.CustomFields.Equal(state.customFieldsOf(ctx, req.State.Raw)) {
+		planCheckCustom(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics)
+	}
 	if req.State.Raw.IsNull() {
 		plan.HasPassword = types.BoolValue(!config.Password.IsNull() || !config.PasswordWO.IsNull())
 		resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -195,7 +179,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	} else {
 		plan.HasPassword = state.HasPassword
 	}
-	if update.IsEmpty() {
+	if update.IsEmpty() && !customChanges(ctx, state.CustomFields, plan.CustomFields) {
 		plan.UpdatedAt = state.UpdatedAt
 	}
 	resp.Diagnostics.Append(plan.setPlan(ctx, &resp.Plan)...)
@@ -254,6 +238,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	secrets := secretsOf(&plan, &config)
 	ctx = maskSecrets(ctx, secrets...)
+	if in.Custom = customForCreate(ctx, r.client, customersFlow, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 
 	c, err := r.client.CreateCustomer(ctx, in)
 	adopted := false
@@ -275,11 +262,12 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
 	}
 	plan.setFromAPI(c)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
 	if !r.createAddresses(ctx, &plan, adopted, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
@@ -344,21 +332,30 @@ func importHint(id string) string {
 	return fmt.Sprintf("import {\n  to = moltin_customer.<name>\n  id = %q\n}", id)
 }
 
-func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+// readState is the start of Read and Delete: the state's model, its
+// passwords, and a context that masks them in every log line.
+func readState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, customerModel, []string, bool) {
 	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(state.readModel(ctx, st.Raw)...)
+	if diags.HasError() {
+		return ctx, state, nil, false
 	}
 	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
+	return maskSecrets(ctx, secrets...), state, secrets, true
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
 		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
 		// The framework wants an identity even for a removed resource; clients
 		// that keep none (Terraform before 1.12) would otherwise fail the plan
 		// with "Missing Resource Identity After Read".
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -367,6 +364,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.setFromAPI(c)
+	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	state.CustomFields = customAfterRead(ctx, state.CustomFields, c.Custom, imported, &resp.Diagnostics)
 	if !state.Addresses.IsNull() {
 		list, err := r.client.ListAddresses(ctx, c.ID)
 		if err != nil {
@@ -376,7 +375,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		state.Addresses = readAddresses(ctx, state.Addresses, list)
 	}
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -391,11 +390,14 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx = maskSecrets(ctx, secrets...)
 
 	update, _ := planUpdate(&state, &plan, &config)
+	if update.Custom = customForUpdate(ctx, r.client, customersFlow, state.CustomFields, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		return
 	}
 	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
@@ -413,19 +415,17 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.setFromAPI(c)
+	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
 	r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
 	if err := r.client.DeleteCustomer(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete the customer", r.client.Redact(err.Error(), secrets...))
 	}
@@ -435,6 +435,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 // looked up through the list endpoint; or, from an import block's identity
 // (no ID then), the identity's id. The customer's addresses come with it.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, []byte("true"))...)
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
@@ -461,5 +462,5 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	// Non-null, so that Read brings the addresses (see descAddresses).
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(id))...)
 }
