@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -96,6 +99,29 @@ func (m *addressAttrs) table(f *moltin.AddressFields) []addressAttribute {
 // for looking names up.
 func addressAttributeTable() []addressAttribute {
 	return (&addressAttrs{}).table(&moltin.AddressFields{})
+}
+
+// addressFieldSchemas is the resource schema of every address field, as
+// moltin_customer_address and moltin_customer's addresses both have them.
+func addressFieldSchemas() map[string]schema.StringAttribute {
+	table := addressAttributeTable()
+	out := make(map[string]schema.StringAttribute, len(table))
+	for _, a := range table {
+		s := schema.StringAttribute{
+			MarkdownDescription: a.description,
+			Required:            a.required,
+			Optional:            !a.required,
+			// An empty string is what the API answers for an unset field:
+			// leave the attribute out instead.
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+		if a.name == "country" {
+			s.CustomType = countryType{}
+			s.Validators = []validator.String{countryValidator{}}
+		}
+		out[a.name] = s
+	}
+	return out
 }
 
 // toAPI is the fields to send: null is "", the country upper-cased.

@@ -73,20 +73,8 @@ func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaReq
 			Computed:            true,
 		},
 	}
-	for _, a := range addressAttributeTable() {
-		s := schema.StringAttribute{
-			MarkdownDescription: a.description,
-			Required:            a.required,
-			Optional:            !a.required,
-			// An empty string is what the API answers for an unset field:
-			// leave the attribute out instead.
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		}
-		if a.name == "country" {
-			s.CustomType = countryType{}
-			s.Validators = []validator.String{countryValidator{}}
-		}
-		attrs[a.name] = s
+	for name, a := range addressFieldSchemas() {
+		attrs[name] = a
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A saved address of a customer, such as the shipping address that a storefront's checkout test picks. " +
@@ -183,14 +171,22 @@ func (r *customerAddressResource) addError(diags *diag.Diagnostics, summary stri
 }
 
 func addressErrorPath(err error) (path.Path, bool) {
+	if field, ok := addressErrorField(err); ok {
+		return path.Root(field), true
+	}
+	return path.Empty(), false
+}
+
+// addressErrorField is the address attribute that an API error points at.
+func addressErrorField(err error) (string, bool) {
 	for _, field := range pointedFields(err) {
 		for _, a := range addressAttributeTable() {
 			if a.name == field {
-				return path.Root(field), true
+				return field, true
 			}
 		}
 	}
-	return path.Empty(), false
+	return "", false
 }
 
 func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

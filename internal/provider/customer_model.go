@@ -22,6 +22,7 @@ type customerModel struct {
 	PasswordWO        types.String  `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64   `tfsdk:"password_wo_version"`
 	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
+	Addresses         types.Map     `tfsdk:"addresses"` // customer_addresses.go
 }
 
 // customerIdentity is the moltin_customer resource's identity.
@@ -90,6 +91,7 @@ func (m *customerModel) fields() []modelField {
 		field[timetypes.RFC3339]{"created_at", timetypes.RFC3339Type{}, &m.CreatedAt},
 		field[timetypes.RFC3339]{"updated_at", timetypes.RFC3339Type{}, &m.UpdatedAt},
 		field[types.Dynamic]{"custom_fields", types.DynamicType, &m.CustomFields},
+		addressesField{&m.Addresses},
 	}
 }
 

@@ -112,6 +112,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "When the customer was last changed (RFC 3339).",
 				Computed:            true,
 			},
+			"addresses": addressesAttribute(),
 		},
 	}
 }
@@ -262,6 +263,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.setFromAPI(c)
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
+	if !r.createAddresses(ctx, &plan, adopted, &resp.Diagnostics) {
+		return
+	}
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -362,6 +366,14 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	state.setFromAPI(c)
 	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	state.CustomFields = customAfterRead(ctx, state.CustomFields, c.Custom, imported, &resp.Diagnostics)
+	if !state.Addresses.IsNull() {
+		list, err := r.client.ListAddresses(ctx, c.ID)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("addresses"), "Could not read the customer's addresses", r.client.Redact(err.Error(), secrets...))
+			return
+		}
+		state.Addresses = readAddresses(ctx, state.Addresses, list)
+	}
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -383,6 +395,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
+		r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		return
@@ -403,6 +416,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.setFromAPI(c)
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
+	r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
@@ -419,11 +433,12 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 
 // ImportState takes a customer id, or an email (anything with an @), which is
 // looked up through the list endpoint; or, from an import block's identity
-// (no ID then), the identity's id.
+// (no ID then), the identity's id. The customer's addresses come with it.
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importCustomFieldsKey, []byte("true"))...)
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
 		return
 	}
 	id := strings.TrimSpace(req.ID)
@@ -445,5 +460,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	// Non-null, so that Read brings the addresses (see descAddresses).
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(id))...)
 }

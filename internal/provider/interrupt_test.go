@@ -491,6 +491,11 @@ func (r *interruptRun) readState() interruptState {
 					Name       string `json:"name"`
 					CustomerID string `json:"customer_id"`
 					Line1      string `json:"line_1"`
+					// moltin_customer's nested addresses, by name.
+					Addresses map[string]struct {
+						ID    string `json:"id"`
+						Line1 string `json:"line_1"`
+					} `json:"addresses"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -504,6 +509,10 @@ func (r *interruptRun) readState() interruptState {
 			switch res.Type {
 			case "moltin_customer":
 				st.customers[a.ID] = a.Name
+				for name, n := range a.Addresses {
+					st.addresses[n.ID] = [2]string{a.ID, name}
+					st.lines[n.ID] = n.Line1
+				}
 			case "moltin_customer_address":
 				st.addresses[a.ID] = [2]string{a.CustomerID, a.Name}
 				st.lines[a.ID] = a.Line1

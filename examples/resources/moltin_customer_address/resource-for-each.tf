@@ -1,4 +1,6 @@
-# A set of test shoppers, each with its saved addresses, seeded from one map.
+# A set of test shoppers, each with its saved addresses, seeded from one map,
+# as separate resources. (Nesting the addresses in moltin_customer is simpler
+# still: see its `addresses`.)
 locals {
   shoppers = {
     ann = {
@@ -28,6 +30,12 @@ locals {
       })
     }
   ]...)
+
+  # The customers' ids, computed once. Each address refers to this map, not
+  # to moltin_customer.shopper[...]: a reference into a for_each or count
+  # resource makes the CLI rebuild that resource's whole value for every
+  # address, which grows as the square of the number of shoppers.
+  customer_ids = { for key, shopper in moltin_customer.shopper : key => shopper.id }
 }
 
 resource "moltin_customer" "shopper" {
@@ -40,7 +48,7 @@ resource "moltin_customer" "shopper" {
 resource "moltin_customer_address" "address" {
   for_each = local.addresses
 
-  customer_id = moltin_customer.shopper[each.value.shopper].id
+  customer_id = local.customer_ids[each.value.shopper]
   name        = title(each.value.label)
   first_name  = split(" ", each.value.name)[0]
   last_name   = split(" ", each.value.name)[1]

@@ -165,3 +165,89 @@ func TestPrintGrowth(t *testing.T) {
 		}
 	}
 }
+
+// The three address forms refer to the customers as the issue measures
+// them: by index, through a local computed once, or not at all (nested);
+// the baselines in the same shapes.
+func TestAddressFormConfigs(t *testing.T) {
+	for _, tc := range []struct {
+		form         addressForm
+		want, absent []string
+	}{
+		{formByIndex, []string{"customer_id = moltin_customer.c[count.index].id", "line_1      = moltin_customer.c[count.index].name"}, []string{"locals", "addresses ="}},
+		{formLocal, []string{"[for c in moltin_customer.c : { id = c.id, name = c.name }]", "customer_id = local.customers[count.index].id"}, []string{"moltin_customer.c[count.index]", "addresses ="}},
+		{formNested, []string{"addresses = {\n    Home = {"}, []string{"moltin_customer_address", "locals"}},
+	} {
+		cfg := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, form: tc.form})
+		for _, w := range tc.want {
+			if !strings.Contains(cfg, w) {
+				t.Errorf("%s: the configuration lacks %q:\n%s", tc.form, w, cfg)
+			}
+		}
+		for _, a := range tc.absent {
+			if strings.Contains(cfg, a) {
+				t.Errorf("%s: the configuration has %q:\n%s", tc.form, a, cfg)
+			}
+		}
+	}
+	base := map[addressForm]string{
+		formByIndex: "customer_id = terraform_data.c[count.index].id",
+		formLocal:   "customer_id = local.customers[count.index].id",
+		formNested:  "address = {",
+	}
+	for f, w := range base {
+		if cfg := baselineConfig(3, version{password: 1, form: f}); !strings.Contains(cfg, w) {
+			t.Errorf("%s baseline lacks %q:\n%s", f, w, cfg)
+		}
+	}
+	if cfg := baselineConfig(3, version{password: 1, form: formNested}); strings.Contains(cfg, `resource "terraform_data" "a"`) {
+		t.Errorf("the nested baseline has a second resource:\n%s", cfg)
+	}
+}
+
+func TestPrintFormsTarget(t *testing.T) {
+	row := func(name string, wall time.Duration) result {
+		return result{step: step{name: name}, wall: wall, baseline: wall / 2}
+	}
+	rows := []result{row("create", 10*time.Second), row("destroy", 10*time.Second)}
+	for _, f := range []addressForm{formByIndex, formLocal, formNested} {
+		rows = append(rows, row("create with one address each, "+f.String(), 14*time.Second), row("destroy with addresses, "+f.String(), 12*time.Second))
+	}
+	var buf bytes.Buffer
+	printForms(&buf, 100, rows)
+	if !strings.Contains(buf.String(), "1.40×, met") || !strings.Contains(buf.String(), "| nested addresses | 14.00 (1.40×)") {
+		t.Errorf("printForms:\n%s", buf.String())
+	}
+	rows[6].wall = 16 * time.Second
+	buf.Reset()
+	printForms(&buf, 100, rows)
+	if !strings.Contains(buf.String(), "1.60×, **not met**") {
+		t.Errorf("printForms over the target:\n%s", buf.String())
+	}
+}
+
+// The Account Management forms: memberships by index into the counted
+// accounts and members, or through locals computed once; no customers.
+func TestAccountShopperConfigs(t *testing.T) {
+	byIndex := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, am: amByIndex})
+	local := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, am: amLocal})
+	for cfg, want := range map[string][]string{
+		byIndex: {"account_member_id = moltin_account_member.m[count.index].id", "account_id        = moltin_account.a[count.index].id"},
+		local:   {"member_ids  = [for m in moltin_account_member.m : m.id]", "account_member_id = local.member_ids[count.index]"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(cfg, w) {
+				t.Errorf("the configuration lacks %q:\n%s", w, cfg)
+			}
+		}
+		if strings.Contains(cfg, "moltin_customer") {
+			t.Errorf("an Account Management configuration has customers:\n%s", cfg)
+		}
+	}
+	if strings.Contains(local, "[count.index].id") {
+		t.Errorf("the local form refers by index:\n%s", local)
+	}
+	if b := baselineConfig(3, version{am: amLocal}); !strings.Contains(b, "account_member_id = local.member_ids[count.index]") {
+		t.Errorf("the local baseline:\n%s", b)
+	}
+}

@@ -44,6 +44,8 @@ type options struct {
 	providerEnv envList
 	floor       bool
 	addresses   bool
+	formsOnly   bool
+	accounts    bool
 }
 
 // sizeList is -n: numbers of customers, comma-separated.
@@ -96,7 +98,12 @@ func main() {
 	flag.StringVar(&o.profileDir, "cpuprofile-dir", "", "if set, run a provider built with profiling (internal/devtools/bench/profiledprovider) that writes CPU and allocation profiles per process into this directory")
 	flag.BoolVar(&o.floor, "floor", true, "also run every unlimited step on internal/devtools/bench/floorprovider, the same schema with every request replaced by a wait of the latency: the best any provider built on the framework can do")
 	flag.Var(&o.providerEnv, "env", "KEY=VALUE added to the environment of the provider's CLI commands (repeatable), e.g. TF_LOG_SDK=TRACE to measure the SDK's trace logging")
-	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer (their CLI-side cost grows faster than linearly with N, so a growth run at thousands of customers may leave them out)")
+	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer, in its three forms (by index, through a local, nested addresses)")
+	// Off by default: the realm lookup of Account Management is not yet
+	// shared by concurrent first calls, so a destroy reads the settings 2–5
+	// times for the 2 its processes need, which check-requests.sh would fail.
+	flag.BoolVar(&o.accounts, "accounts", false, "also run N Account Management shoppers (account, member, membership), memberships through locals and by index")
+	flag.BoolVar(&o.formsOnly, "forms-only", false, "run only \"create\" and \"destroy\" of N customers alone and the address forms' steps, for the forms' ratios at thousands of customers")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -152,6 +159,9 @@ func run(ctx context.Context, o options) error {
 			tofuVersion(ctx, o.tofu), o.n, o.parallelism, o.latency, o.runs, numCPU(), load0, loadavg(), time.Now().UTC().Format(time.RFC3339))
 		rows := medianRows(all)
 		printTables(os.Stdout, o, rows)
+		if o.addresses || o.accounts {
+			printForms(os.Stdout, n, rows)
+		}
 		if extra := printTargets(os.Stdout, o, all, rows); extra != "" {
 			extras = append(extras, fmt.Sprintf("N = %d: %s", n, extra))
 		}
@@ -230,6 +240,9 @@ type bench struct {
 
 func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]result, error) {
 	emu := emulator.New(emulator.Config{Faults: emulator.Faults{Latency: o.latency}})
+	// Members appear at once, so that a membership never waits for its
+	// member and the request counts stay exact.
+	emu.SetMemberDelay(0)
 	obs := newObserver(emu)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -277,9 +290,9 @@ func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]re
 		}
 		// Every figure of the growth table, so that a run stopped before its
 		// tables are printed still leaves them.
-		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)  provider CPU %.2fs, peak RSS %.1f MiB  baseline CLI CPU %.2fs, peak RSS %.1f MiB\n",
+		fmt.Fprintf(os.Stderr, "  %-28s wall %6.2fs  baseline %6.2fs  requests %v (min %d)  CLI CPU %.2fs, provider CPU %.2fs, peak RSS %.1f MiB  baseline CLI CPU %.2fs, peak RSS %.1f MiB\n",
 			s.name, r.wall.Seconds(), r.baseline.Seconds(), r.byKind, r.minTotal(),
-			r.providerCPU.Seconds(), mib(r.peakKiB), r.baselineCPU.Seconds(), mib(r.baselinePeakKiB))
+			r.cliCPU.Seconds(), r.providerCPU.Seconds(), mib(r.peakKiB), r.baselineCPU.Seconds(), mib(r.baselinePeakKiB))
 		out = append(out, r)
 	}
 	return out, nil
@@ -287,10 +300,11 @@ func runOnce(ctx context.Context, o options, providerDir, floorDir string) ([]re
 
 // version describes one configuration of the N resources.
 type version struct {
-	renamed   bool // every name gets a suffix: the "change one attribute" step
-	password  int  // password_wo_version, and the password it sends
-	clientRPS bool // raise the client limiter out of the way
-	addresses bool // one moltin_customer_address per customer
+	renamed   bool        // every name gets a suffix: the "change one attribute" step
+	password  int         // password_wo_version, and the password it sends
+	clientRPS bool        // raise the client limiter out of the way
+	form      addressForm // one address per customer, and how it is declared
+	am        amForm      // Account Management shoppers instead of customers
 	// clientRate, when not 0 and not clientRPS, is the client's limit.
 	clientRate float64
 }
@@ -307,7 +321,7 @@ type step struct {
 
 // steps is the measured sequence; each step starts from the state the one
 // before it left.
-func steps(o options) []step {
+func steps(o options) (out []step) {
 	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}
 	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", fmt.Sprintf("-parallelism=%d", o.parallelism)}
 	destroy := []string{"destroy", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}
@@ -315,7 +329,6 @@ func steps(o options) []step {
 	v1 := version{password: 1, clientRPS: true}
 	v2 := version{renamed: true, password: 1, clientRPS: true}
 	v3 := version{renamed: true, password: 2, clientRPS: true}
-	withAddresses := version{password: 1, clientRPS: true, addresses: true}
 	all := []step{
 		{name: "create", args: apply, cfg: v1, check: expectCustomers(n, false, true),
 			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
@@ -327,25 +340,48 @@ func steps(o options) []step {
 			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindUpdate: n}},
 		{name: "destroy", args: destroy, cfg: v3, check: expectCustomers(0, false, false),
 			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindDelete: n}},
-		// A shopper with a saved address: one POST per customer and one per
-		// address, the address's waiting for its customer's id.
-		{name: "create with one address each", args: apply, cfg: withAddresses, check: expectAddresses(n),
-			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n, emulator.KindAddressCreate: n}},
-		{name: "destroy with addresses", args: destroy, cfg: withAddresses, check: expectCustomers(0, false, false),
-			min: map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressGet: n, emulator.KindDelete: n, emulator.KindAddressDelete: n}},
-		{name: fmt.Sprintf("create, server limit %g/s", o.rateLimit), args: apply, cfg: version{password: 1}, limited: true, check: expectCustomers(n, false, true),
-			min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}},
 	}
-	if o.addresses {
+	limited := step{name: fmt.Sprintf("create, server limit %g/s", o.rateLimit), args: apply, cfg: version{password: 1}, limited: true, check: expectCustomers(n, false, true),
+		min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n}}
+	if o.formsOnly {
+		all = []step{all[0], all[4]}
+	}
+	if !o.formsOnly {
+		defer func() { out = append(out, limited) }()
+	}
+	if !o.addresses {
+		if o.accounts {
+			all = append(all, amSteps(o, amLocal, apply, destroy)...)
+			all = append(all, amSteps(o, amByIndex, apply, destroy)...)
+		}
 		return all
 	}
-	out := all[:0]
-	for _, s := range all {
-		if !s.cfg.addresses {
-			out = append(out, s)
+	// A shopper with a saved address, in each form: one POST per customer
+	// and one per address, the address's waiting for its customer's id.
+	// Separate addresses are refreshed and deleted one by one; nested ones
+	// are refreshed with one list per customer and go with their customer.
+	// The quadratic form last, so that a run stopped for time still has the
+	// linear ones.
+	for _, f := range []addressForm{formNested, formLocal, formByIndex} {
+		cfg := version{password: 1, clientRPS: true, form: f}
+		destroyMin := map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressGet: n, emulator.KindDelete: n, emulator.KindAddressDelete: n}
+		if f == formNested {
+			destroyMin = map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressList: n, emulator.KindDelete: n}
+		}
+		all = append(all,
+			step{name: "create with one address each, " + f.String(), args: apply, cfg: cfg, check: expectAddresses(n),
+				min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: n, emulator.KindAddressCreate: n}},
+			step{name: "destroy with addresses, " + f.String(), args: destroy, cfg: cfg, check: expectCustomers(0, false, false),
+				min: destroyMin})
+		// The linear Account Management form before the quadratic ones.
+		if f == formLocal && o.accounts {
+			all = append(all, amSteps(o, amLocal, apply, destroy)...)
 		}
 	}
-	return out
+	if o.accounts {
+		all = append(all, amSteps(o, amByIndex, apply, destroy)...)
+	}
+	return all
 }
 
 // result is one step's measurements.
@@ -439,7 +475,7 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	// The floor sends no request: it waits the emulator's latency instead,
 	// and its provider block's URL is never used.
 	// The floor provider serves moltin_customer alone.
-	if b.floor != nil && !s.limited && !s.cfg.addresses {
+	if b.floor != nil && !s.limited && s.cfg.form == formNone {
 		if err := b.floor.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
 			return r, err
 		}
@@ -555,9 +591,25 @@ func moltinConfig(n int, url string, v version) string {
 		fmt.Fprintf(&sb, "  max_requests_per_second = %g\n", v.clientRate)
 	}
 	sb.WriteString("}\n")
+	if v.am != amNone {
+		return sb.String() + amConfig(n, v.am)
+	}
 	suffix := ""
 	if v.renamed {
 		suffix = renamedSuffix
+	}
+	nested := ""
+	if v.form == formNested {
+		nested = `
+  addresses = {
+    Home = {
+      first_name = "Bench"
+      last_name  = "Customer ${count.index}"
+      line_1     = "Bench Customer ${count.index}"
+      postcode   = "LS1 1AA"
+      country    = "GB"
+    }
+  }`
 	}
 	fmt.Fprintf(&sb, `
 resource "moltin_customer" "c" {
@@ -565,29 +617,55 @@ resource "moltin_customer" "c" {
   name                = "Bench Customer ${count.index}%s"
   email               = "bench-${count.index}@example.com"
   password_wo         = %q
-  password_wo_version = %d
+  password_wo_version = %d%s
 }
-`, n, suffix, password(v.password), v.password)
-	if v.addresses {
+`, n, suffix, password(v.password), v.password, nested)
+	customer := "moltin_customer.c[count.index]"
+	switch v.form {
+	case formLocal:
+		sb.WriteString("\nlocals {\n  customers = [for c in moltin_customer.c : { id = c.id, name = c.name }]\n}\n")
+		customer = "local.customers[count.index]"
+		fallthrough
+	case formByIndex:
 		fmt.Fprintf(&sb, `
 resource "moltin_customer_address" "a" {
   count       = %d
-  customer_id = moltin_customer.c[count.index].id
+  customer_id = %s.id
   name        = "Home"
   first_name  = "Bench"
   last_name   = "Customer ${count.index}"
-  line_1      = moltin_customer.c[count.index].name
+  line_1      = %s.name
   postcode    = "LS1 1AA"
   country     = "GB"
 }
-`, n)
+`, n, customer, customer)
 	}
 	return sb.String()
+}
+
+// addressForm is how the configuration gives each customer its address
+// (issue 24): a reference by index into a counted resource makes the CLI
+// rebuild that resource's whole value for each of the N addresses, O(N²);
+// a local computed once, or the address nested in its customer, is O(N).
+type addressForm int
+
+const (
+	formNone addressForm = iota
+	formByIndex
+	formLocal
+	formNested
+)
+
+func (f addressForm) String() string {
+	return [...]string{"none", "separate, by index", "separate, through a local", "nested addresses"}[f]
 }
 
 // baselineConfig is the same resources as builtin terraform_data: an input
 // change is an in-place update, as a moltin_customer change is.
 func baselineConfig(n int, v version) string {
+	if v.am != amNone {
+		return amBaseline(n, v.am)
+	}
 	suffix := ""
 	if v.renamed {
 		suffix = renamedSuffix
@@ -602,18 +680,38 @@ resource "terraform_data" "c" {
   }
 }
 `, n, suffix, v.password)
-	if v.addresses {
+	customer := "terraform_data.c[count.index]"
+	switch v.form {
+	case formNested:
+		// One resource per shopper, the address inside it.
+		out = strings.Replace(out, "    password_version", `    address = {
+      Home = {
+        line_1   = "Bench Customer ${count.index}"
+        postcode = "LS1 1AA"
+        country  = "GB"
+      }
+    }
+    password_version`, 1)
+	case formLocal:
+		out += "\nlocals {\n  customers = [for c in terraform_data.c : { id = c.id, name = c.input.name }]\n}\n"
+		customer = "local.customers[count.index]"
+		fallthrough
+	case formByIndex:
+		name := customer + ".input.name"
+		if v.form == formLocal {
+			name = customer + ".name"
+		}
 		out += fmt.Sprintf(`
 resource "terraform_data" "a" {
   count = %d
   input = {
-    customer_id = terraform_data.c[count.index].id
-    line_1      = terraform_data.c[count.index].input.name
+    customer_id = %s.id
+    line_1      = %s
     postcode    = "LS1 1AA"
     country     = "GB"
   }
 }
-`, n)
+`, n, customer, name)
 	}
 	return out
 }
@@ -645,10 +743,14 @@ func tofuVersion(ctx context.Context, tofu string) string {
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if err != nil || json.Unmarshal(out, &v) != nil {
-		return "OpenTofu (version unknown)"
+	name := "OpenTofu"
+	if filepath.Base(tofu) == "terraform" {
+		name = "Terraform" // -tofu may name Terraform, whose CLI the bench drives the same way
 	}
-	return "OpenTofu " + v.Version
+	if err != nil || json.Unmarshal(out, &v) != nil {
+		return name + " (version unknown)"
+	}
+	return name + " " + v.Version
 }
 
 // loadavg is the 1, 5 and 15 minute load averages: other work on the

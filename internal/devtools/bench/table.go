@@ -23,6 +23,7 @@ var kinds = []struct{ title, kind string }{
 	{"address POST", emulator.KindAddressCreate},
 	{"address GET", emulator.KindAddressGet},
 	{"address DELETE", emulator.KindAddressDelete},
+	{"address list", emulator.KindAddressList},
 }
 
 func printTables(w io.Writer, o options, rs []result) {
@@ -162,4 +163,53 @@ func rate(n int, d time.Duration) float64 {
 		return 0
 	}
 	return float64(n) / d.Seconds()
+}
+
+// nestedTarget is issue 24's: N shoppers with nested addresses take at most
+// this many times the wall of N customers alone, at the same client limit.
+const nestedTarget = 1.5
+
+// printForms compares each address form's create and destroy with those of
+// N customers alone, in one run's rows: the wall with the provider, and the
+// wall of the same shapes on terraform_data (the CLI's own cost).
+func printForms(w io.Writer, n int, rs []result) {
+	byName := map[string]result{}
+	for _, r := range rs {
+		byName[r.name] = r
+	}
+	fmt.Fprintf(w, "N = %d shoppers with one address each, against N customers alone (ratios in brackets):\n\n", n)
+	head := []string{"form", "create wall s", "create CPU s (CLI + provider)", "create baseline s", "create baseline CPU s", "destroy wall s", "destroy CPU s", "destroy baseline s", "destroy baseline CPU s"}
+	var rows [][]string
+	create, destroy := byName["create"], byName["destroy"]
+	cpu := func(r result) float64 { return (r.cliCPU + r.providerCPU).Seconds() }
+	row := func(name string, c, d result) []string {
+		return []string{name,
+			withRatio(c.wall.Seconds(), create.wall.Seconds(), "%.2f"), withRatio(cpu(c), cpu(create), "%.2f"),
+			withRatio(c.baseline.Seconds(), create.baseline.Seconds(), "%.2f"), withRatio(c.baselineCPU.Seconds(), create.baselineCPU.Seconds(), "%.2f"),
+			withRatio(d.wall.Seconds(), destroy.wall.Seconds(), "%.2f"), withRatio(cpu(d), cpu(destroy), "%.2f"),
+			withRatio(d.baseline.Seconds(), destroy.baseline.Seconds(), "%.2f"), withRatio(d.baselineCPU.Seconds(), destroy.baselineCPU.Seconds(), "%.2f")}
+	}
+	rows = append(rows, row("customers alone", create, destroy))
+	for _, f := range []addressForm{formByIndex, formLocal, formNested} {
+		c, okc := byName["create with one address each, "+f.String()]
+		d, okd := byName["destroy with addresses, "+f.String()]
+		if !okc || !okd {
+			continue
+		}
+		rows = append(rows, row(f.String(), c, d))
+	}
+	for _, f := range []amForm{amByIndex, amLocal} {
+		c, okc := byName["create Account Management shoppers, "+f.String()]
+		d, okd := byName["destroy Account Management shoppers, "+f.String()]
+		if !okc || !okd {
+			continue
+		}
+		rows = append(rows, row("Account Management, "+f.String(), c, d))
+	}
+	markdownTable(w, head, rows)
+	if c, ok := byName["create with one address each, "+formNested.String()]; ok {
+		r := ratio(c.wall.Seconds(), create.wall.Seconds())
+		fmt.Fprintf(w, "\n- nested addresses: create wall ≤ %.1f× that of N customers alone: %.2f×, %s\n", nestedTarget, r, metOrNot(r <= nestedTarget))
+	}
+	fmt.Fprintln(w)
 }
