@@ -49,6 +49,9 @@ while IFS= read -r file; do
     cat "$dir/out" >&2
     status=1
   fi
-done < <(find examples -name '*.tf' | sort)
+# Actions need Terraform 1.14+, which OpenTofu does not read: their examples
+# are only formatted here, and TestActionExamples validates, plans and
+# invokes each of their blocks through the plugin protocol.
+done < <(find examples -name '*.tf' -not -path 'examples/actions/*' | sort)
 [ "$status" = 0 ] && echo "examples/: $n configurations formatted and valid"
 exit $status

@@ -2,7 +2,7 @@
 # Generates docs/ from the provider's schema, templates/ and examples/ with
 # tfplugindocs, without downloading Terraform: the schema comes from the
 # provider built here and the OpenTofu CLI that scripts/ensure-clis.sh caches,
-# and its list resource schemas from internal/devtools/listschemas.
+# and its list resource and action schemas from internal/devtools/listschemas.
 #   usage: scripts/docs.sh
 # DOCS_SOURCE_DIR names another directory holding templates/ and examples/
 # (scripts/check-docs.sh passes a copy); docs/ is written beside them.
@@ -48,7 +48,7 @@ sed -E 's#"registry\.(terraform\.io|opentofu\.org)/moltin-community/moltin":#"mo
 grep -q '"provider_schemas":{"moltin":' "$work/schema.json" || {
   echo "docs.sh: the provider's schema is missing from the CLI's output" >&2; exit 1; }
 
-# Neither CLI built here knows list resources (Terraform 1.14+), so their
+# Neither CLI built here knows list resources or actions (Terraform 1.14+), so their
 # schemas come from the provider itself, through the plugin protocol.
 go run ./internal/devtools/listschemas <"$work/schema.json" >"$work/schema.with-lists.json"
 mv "$work/schema.with-lists.json" "$work/schema.json"

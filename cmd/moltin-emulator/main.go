@@ -89,6 +89,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		cfg.MemberDelay = -1 // Config's zero value means the default
 	}
 
+	// Signals are caught from before the EPCC_* lines are printed, so that a
+	// script that stops the emulator as soon as it has read them gets a clean
+	// shutdown.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	srv, err := emulator.Listen(*listen, cfg)
 	if err != nil {
 		return err
@@ -106,8 +112,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	stop() // a second signal now kills the process the default way
 

@@ -110,6 +110,20 @@ func RunOf(email string) (string, bool) {
 	return strings.ToLower(m[1]), true
 }
 
+// testName is a name a run gives an object without an email (an account, a
+// password profile): tfacc-<run id>-<tag>-….
+var testName = regexp.MustCompile(`(?i)^tfacc-([a-z0-9]{8})-\S+$`)
+
+// RunOfName returns the run id of a name that a test run made, and whether
+// it is one.
+func RunOfName(name string) (string, bool) {
+	m := testName.FindStringSubmatch(name)
+	if m == nil {
+		return "", false
+	}
+	return strings.ToLower(m[1]), true
+}
+
 // fieldSlugPrefix starts the slug of every custom field a test run makes:
 // slugs take letters, digits, - and _, and are shared by the whole store.
 const fieldSlugPrefix = "tfacc_"

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -46,9 +48,57 @@ func (w *Workdir) Start(extraEnv []string, args ...string) (*Process, error) {
 	return p, nil
 }
 
-// Signal sends sig to the CLI process alone, as CI runners do.
+// Signal sends sig to the CLI process alone, as some CI runners do.
 func (p *Process) Signal(sig syscall.Signal) error {
 	return p.cmd.Process.Signal(sig)
+}
+
+// SignalGroup sends sig to the CLI's whole process group, its provider
+// processes included, as a terminal's Ctrl-C, systemd stopping a unit, a
+// Jenkins abort, a GitHub Actions cancel and `kill -- -PGID` do. A group
+// that is gone already is no error.
+func (p *Process) SignalGroup(sig syscall.Signal) error {
+	err := syscall.Kill(-p.cmd.Process.Pid, sig)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
+
+// Done is closed when the CLI has exited.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// GroupAlive returns the ids of the processes of the CLI's process group
+// that are still running (zombies that nobody has reaped are not), such as
+// the provider processes of a CLI that is gone. It reads /proc, so it works
+// on Linux only.
+func (p *Process) GroupAlive() ([]int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// "pid (comm) state ppid pgrp …": comm may hold spaces and
+		// parentheses, so the fields are counted from the last ')'.
+		s := string(b)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) < 3 || fields[0] == "Z" || fields[0] == "X" {
+			continue
+		}
+		if pgrp, err := strconv.Atoi(fields[2]); err == nil && pgrp == p.cmd.Process.Pid {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // Exited reports whether the CLI has exited.

@@ -55,6 +55,10 @@ const (
 	KindMembershipGet    = "membership-get"
 	KindMembershipUpdate = "membership-update"
 	KindMembershipDelete = "membership-delete"
+
+	KindMembershipSettingsGet    = "membership-settings-get"
+	KindMembershipSettingsUpdate = "membership-settings-update"
+	KindUnassignedMemberList     = "unassigned-member-list"
 )
 
 // Errors returned by the direct Account Management store methods.
@@ -87,6 +91,8 @@ const (
 	areaMemberToken       = "account-member-token"
 	areaAccount           = "account"
 	areaMembership        = "membership"
+	areaMembershipSetting = "membership-settings"
+	areaUnassigned        = "unassigned-member"
 )
 
 // parseAMPath recognises every Account Management path; ok is false for any
@@ -107,6 +113,9 @@ func parseAMPath(path string) (amRoute, bool) {
 	case "settings":
 		if n == 2 && seg[1] == "account-authentication" {
 			return amRoute{area: areaSettings}, true
+		}
+		if n == 2 && seg[1] == "account-membership" {
+			return amRoute{area: areaMembershipSetting}, true
 		}
 	case "authentication-realms":
 		switch {
@@ -146,6 +155,8 @@ func parseAMPath(path string) (amRoute, bool) {
 			return amRoute{area: areaAccount, ids: seg[1:2]}, true
 		case n == 3 && seg[2] == "account-memberships":
 			return amRoute{area: areaMembership, ids: seg[1:2], collection: true}, true
+		case n == 4 && seg[2] == "account-memberships" && seg[3] == "unassigned-account-members":
+			return amRoute{area: areaUnassigned, ids: seg[1:2], collection: true}, true
 		case n == 4 && seg[2] == "account-memberships":
 			return amRoute{area: areaMembership, ids: []string{seg[1], seg[3]}}, true
 		}
@@ -161,12 +172,21 @@ func classifyAM(method, path string) (string, bool) {
 		return "", false
 	}
 	switch rt.area {
-	case areaSettings:
+	case areaSettings, areaMembershipSetting:
+		get, put := KindAccountSettingsGet, KindAccountSettingsUpdate
+		if rt.area == areaMembershipSetting {
+			get, put = KindMembershipSettingsGet, KindMembershipSettingsUpdate
+		}
 		switch method {
 		case http.MethodGet:
-			return KindAccountSettingsGet, true
+			return get, true
 		case http.MethodPut:
-			return KindAccountSettingsUpdate, true
+			return put, true
+		}
+		return KindOther, true
+	case areaUnassigned:
+		if method == http.MethodGet {
+			return KindUnassignedMemberList, true
 		}
 		return KindOther, true
 	case areaMemberToken:
@@ -223,6 +243,19 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			return s.handleSettingsUpdate(c), true
 		}
 		return allow(http.MethodGet, http.MethodPut), true
+	case areaMembershipSetting:
+		switch m {
+		case http.MethodGet:
+			return s.handleMembershipSettingsGet(c), true
+		case http.MethodPut:
+			return s.handleMembershipSettingsUpdate(c), true
+		}
+		return allow(http.MethodGet, http.MethodPut), true
+	case areaUnassigned:
+		if m == http.MethodGet {
+			return s.handleUnassignedMembers(c, rt.ids[0]), true
+		}
+		return allow(http.MethodGet), true
 	case areaMemberToken:
 		if m == http.MethodPost {
 			return s.handleMemberToken(c), true
@@ -235,14 +268,12 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 		return allow(http.MethodGet), true
 	case areaMember:
 		switch {
-		case rt.collection && m == http.MethodGet:
-			return s.handleMemberList(c), true
-		case !rt.collection && m == http.MethodGet:
-			return s.handleMemberGet(c, rt.ids[0]), true
-		case rt.collection:
+		case m != http.MethodGet:
 			return allow(http.MethodGet), true
+		case rt.collection:
+			return s.handleMemberList(c), true
 		}
-		return allow(http.MethodGet), true
+		return s.handleMemberGet(c, rt.ids[0]), true
 	case areaRealm:
 		switch {
 		case rt.collection && m == http.MethodGet:
@@ -259,8 +290,8 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 
 	// The CRUD areas.
 	type crud struct {
-		list, create     func() *response
-		get, put, delete func() *response
+		list, create  func() *response
+		get, put, del func() *response
 	}
 	var h crud
 	ids := rt.ids
@@ -275,7 +306,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleProfileCreate(c, ids[0]) },
 			get:    func() *response { return s.handleProfileGet(c, ids[0], last) },
 			put:    func() *response { return s.handleProfileUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleProfileDelete(ids[0], last) },
+			del:    func() *response { return s.handleProfileDelete(ids[0], last) },
 		}
 	case areaUAI:
 		h = crud{
@@ -283,7 +314,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleUAICreate(c, ids[0]) },
 			get:    func() *response { return s.handleUAIGet(c, ids[0], last) },
 			put:    func() *response { return s.handleUAIUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleUAIDelete(ids[0], last) },
+			del:    func() *response { return s.handleUAIDelete(ids[0], last) },
 		}
 	case areaUAPPI:
 		h = crud{
@@ -291,7 +322,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleUAPPICreate(c, ids[0], ids[1]) },
 			get:    func() *response { return s.handleUAPPIGet(c, ids[0], ids[1], last) },
 			put:    func() *response { return s.handleUAPPIUpdate(c, ids[0], ids[1], last) },
-			delete: func() *response { return s.handleUAPPIDelete(ids[0], ids[1], last) },
+			del:    func() *response { return s.handleUAPPIDelete(ids[0], ids[1], last) },
 		}
 	case areaAccount:
 		h = crud{
@@ -299,7 +330,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleAccountCreate(c) },
 			get:    func() *response { return s.handleAccountGet(c, last) },
 			put:    func() *response { return s.handleAccountUpdate(c, last) },
-			delete: func() *response { return s.handleAccountDelete(last) },
+			del:    func() *response { return s.handleAccountDelete(last) },
 		}
 	case areaMembership:
 		h = crud{
@@ -307,7 +338,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 			create: func() *response { return s.handleMembershipCreate(c, ids[0]) },
 			get:    func() *response { return s.handleMembershipGet(c, ids[0], last) },
 			put:    func() *response { return s.handleMembershipUpdate(c, ids[0], last) },
-			delete: func() *response { return s.handleMembershipDelete(ids[0], last) },
+			del:    func() *response { return s.handleMembershipDelete(ids[0], last) },
 		}
 	default:
 		return notFound("no route for " + c.r.URL.Path), true
@@ -327,7 +358,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	case http.MethodPut:
 		return h.put(), true
 	case http.MethodDelete:
-		return h.delete(), true
+		return h.del(), true
 	}
 	return allow(http.MethodGet, http.MethodPut, http.MethodDelete), true
 }
@@ -387,7 +418,7 @@ type amBody struct {
 func parseAMBody(body []byte, wantType string) (*amBody, *response) {
 	data, errResp := decodeData(body)
 	if errResp != nil {
-		return nil, errResp
+		return nil, amErrors(errResp.errs...) // with the accounts services' string statuses
 	}
 	b := &amBody{data: data}
 	if e := checkType(data, wantType); e != nil {
@@ -405,23 +436,23 @@ func (b *amBody) has(key string) bool {
 	return ok
 }
 
-// str reads an optional string; nil when absent. null reports an explicit
-// JSON null.
-func (b *amBody) str(key string) (v *string, null bool) {
+// str reads an optional string; nil when absent or null (has tells them
+// apart).
+func (b *amBody) str(key string) *string {
 	val, present, isNull, e := stringField(b.data, key)
 	if e != nil {
 		b.errs = append(b.errs, *e)
-		return nil, false
+		return nil
 	}
 	if !present || isNull {
-		return nil, isNull
+		return nil
 	}
-	return &val, false
+	return &val
 }
 
 // required reads a string that must be present and not blank.
 func (b *amBody) required(key string) string {
-	v, _ := b.str(key)
+	v := b.str(key)
 	if v == nil || strings.TrimSpace(*v) == "" {
 		if !b.badType(key) {
 			b.fail(http.StatusBadRequest, key+" is required", key)
@@ -539,9 +570,8 @@ const (
 )
 
 // listResponse filters, sorts (default -created_at) and pages rows as the
-// API does, answering with data, links and meta.page/meta.results. extraMeta
-// is merged into meta.
-func listResponse(c *call, rows []row, spec listSpec, extraMeta map[string]any) *response {
+// API does, answering with data, links and meta.page/meta.results.
+func listResponse(c *call, rows []row, spec listSpec) *response {
 	q := c.r.URL.Query()
 	var conds []condition
 	if f := q.Get("filter"); f != "" {
@@ -603,9 +633,6 @@ func listResponse(c *call, rows []row, spec listSpec, extraMeta map[string]any) 
 	meta := map[string]any{
 		"page":    map[string]int{"limit": limit, "offset": offset, "current": offset/limit + 1, "total": (total + limit - 1) / limit},
 		"results": map[string]int{"total": total},
-	}
-	for k, v := range extraMeta {
-		meta[k] = v
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": page, "links": pageLinks(c.r, limit, offset, total), "meta": meta})
 }
@@ -703,8 +730,12 @@ type amState struct {
 	issuedMemberTokens []string
 	tokenKey           []byte
 	memberDelay        time.Duration
-	pending            []memberEvent // member projection events not yet applied, in order
-	seq                int64
+	// membershipLimit is how many accounts one member may join
+	// (/v2/settings/account-membership).
+	membershipLimit   int64
+	membershipSetting string        // its id
+	pending           []memberEvent // member projection events not yet applied, in order
+	seq               int64
 }
 
 func (a *amState) init(memberDelay time.Duration) {
@@ -727,6 +758,9 @@ func (a *amState) init(memberDelay time.Duration) {
 		memberTokens:  map[string]memberToken{},
 		memberDelay:   memberDelay,
 		tokenKey:      []byte(randomHex(32)),
+
+		membershipLimit:   MaxMembershipLimit,
+		membershipSetting: newUUID(),
 	}
 	a.initAuthentication()
 }

@@ -80,7 +80,13 @@ func (s *Server) settleLocked(now time.Time) {
 }
 
 func (s *Server) applyMemberEventLocked(ev memberEvent) {
-	at := ev.at.UTC().Truncate(time.Millisecond)
+	// SettleMembers applies events before their time: never date a member in
+	// the future.
+	at := ev.at
+	if now := time.Now(); at.After(now) {
+		at = now
+	}
+	at = at.UTC().Truncate(time.Millisecond)
 	m, exists := s.am.members[ev.uaiID]
 	if ev.create && !exists {
 		m = &member{id: ev.uaiID, createdAt: at, updatedAt: at, seq: s.am.next()}
@@ -150,19 +156,23 @@ var memberListSpec = listSpec{
 	caseless: opSet("email"),
 }
 
+func (s *Server) memberRow(c *call, m *member) row {
+	name, email := m.name, m.email
+	return row{id: m.id, seq: m.seq, created: m.createdAt, updated: m.updatedAt,
+		fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(m.given),
+			"middle_name": cloneString(m.middle), "family_name": cloneString(m.family)},
+		json: memberJSON(c, m)}
+}
+
 func (s *Server) handleMemberList(c *call) *response {
 	s.mu.Lock()
 	s.settleLocked(time.Now())
 	rows := make([]row, 0, len(s.am.members))
 	for _, m := range s.am.members {
-		name, email := m.name, m.email
-		rows = append(rows, row{id: m.id, seq: m.seq, created: m.createdAt, updated: m.updatedAt,
-			fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(m.given),
-				"middle_name": cloneString(m.middle), "family_name": cloneString(m.family)},
-			json: memberJSON(c, m)})
+		rows = append(rows, s.memberRow(c, m))
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, memberListSpec, nil)
+	return listResponse(c, rows, memberListSpec)
 }
 
 func (s *Server) handleMemberGet(c *call, id string) *response {
@@ -188,7 +198,10 @@ func (s *Server) handleMemberMemberships(c *call, id string) *response {
 	for _, ms := range s.am.memberships {
 		if ms.memberID == id {
 			j := membershipJSON(c, ms, true)
-			j["relationships"].(map[string]any)["account"] = map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}}
+			j["relationships"] = map[string]any{
+				"account":        map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}},
+				"account_member": map[string]any{"data": map[string]any{"id": ms.memberID, "type": "account_member"}},
+			}
 			rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt, json: j})
 		}
 	}
@@ -196,7 +209,7 @@ func (s *Server) handleMemberMemberships(c *call, id string) *response {
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: this list cannot be filtered", "")
 	}
-	return listResponse(c, rows, listSpec{}, nil)
+	return listResponse(c, rows, listSpec{})
 }
 
 // SetMemberDelay sets how long account members take to appear (and to follow

@@ -84,7 +84,7 @@ func (s *Server) handleMembershipList(c *call, accountID string) *response {
 	if include != "" && include != "account_member" {
 		return amError(http.StatusBadRequest, "include must be account_member", "")
 	}
-	resp := listResponse(c, rows, membershipListSpec, nil)
+	resp := listResponse(c, rows, membershipListSpec)
 	if include == "" || resp.status != http.StatusOK {
 		return resp
 	}
@@ -113,8 +113,11 @@ func (s *Server) handleMembershipCreate(c *call, accountID string) *response {
 	if _, ok := s.am.members[memberID]; !ok {
 		return amError(http.StatusNotFound, fmt.Sprintf("account member %s not found", memberID), "/data/account_member_id")
 	}
-	n := 0
+	n, joined := 0, int64(0)
 	for _, ms := range s.am.memberships {
+		if ms.memberID == memberID {
+			joined++
+		}
 		if ms.accountID != accountID {
 			continue
 		}
@@ -127,6 +130,9 @@ func (s *Server) handleMembershipCreate(c *call, accountID string) *response {
 	// request is well formed but cannot be carried out.
 	if n >= MaxMembershipsPerAccount {
 		return amError(http.StatusUnprocessableEntity, fmt.Sprintf("account %s already has the maximum of %d account memberships", accountID, MaxMembershipsPerAccount), "")
+	}
+	if joined >= s.am.membershipLimit {
+		return amError(http.StatusUnprocessableEntity, fmt.Sprintf("account member %s already belongs to the maximum of %d accounts (membership_limit)", memberID, s.am.membershipLimit), "/data/account_member_id")
 	}
 	ms := s.createMembershipLocked(accountID, memberID)
 	return jsonResponse(http.StatusCreated, map[string]any{"data": membershipJSON(c, ms, false)})
@@ -168,7 +174,7 @@ func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response
 	if errResp != nil {
 		return errResp
 	}
-	memberID, _ := b.str("account_member_id")
+	memberID := b.str("account_member_id")
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
@@ -195,7 +201,7 @@ func (s *Server) handleMembershipDelete(accountID, id string) *response {
 		return errResp
 	}
 	s.deleteMembershipLocked(ms)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) deleteMembershipLocked(ms *membership) {
@@ -256,4 +262,70 @@ func (s *Server) DeleteAccountMembership(id string) bool {
 	}
 	s.deleteMembershipLocked(ms)
 	return true
+}
+
+// MaxMembershipLimit is the maximum (and default) number of accounts one
+// member may join (/v2/settings/account-membership).
+const MaxMembershipLimit = 10000
+
+func (s *Server) membershipSettingsResponse(c *call) *response {
+	return jsonResponse(http.StatusOK, map[string]any{"data": map[string]any{
+		"id":               s.am.membershipSetting,
+		"type":             "account_membership_setting",
+		"membership_limit": s.am.membershipLimit,
+		"links":            selfLink(c, "/v2/settings/account-membership"),
+	}})
+}
+
+func (s *Server) handleMembershipSettingsGet(c *call) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.membershipSettingsResponse(c)
+}
+
+// handleMembershipSettingsUpdate sets membership_limit (1 to 10,000); a lower
+// limit affects only new memberships.
+func (s *Server) handleMembershipSettingsUpdate(c *call) *response {
+	b, errResp := parseAMBody(c.body, "account_membership_setting")
+	if errResp != nil {
+		return errResp
+	}
+	limit := b.integer("membership_limit")
+	if limit != nil && (*limit < 1 || *limit > MaxMembershipLimit) {
+		b.fail(http.StatusUnprocessableEntity, fmt.Sprintf("membership_limit must be between 1 and %d", MaxMembershipLimit), "membership_limit")
+	}
+	if errResp := b.result(); errResp != nil {
+		return errResp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if limit != nil {
+		s.am.membershipLimit = *limit
+	}
+	return s.membershipSettingsResponse(c)
+}
+
+// handleUnassignedMembers lists the account members who are not members of
+// the account.
+func (s *Server) handleUnassignedMembers(c *call, accountID string) *response {
+	s.mu.Lock()
+	s.settleLocked(time.Now())
+	if _, ok := s.am.accounts[accountID]; !ok {
+		s.mu.Unlock()
+		return amNotFound("account", accountID)
+	}
+	assigned := map[string]bool{}
+	for _, ms := range s.am.memberships {
+		if ms.accountID == accountID {
+			assigned[ms.memberID] = true
+		}
+	}
+	var rows []row
+	for _, m := range s.am.members {
+		if !assigned[m.id] {
+			rows = append(rows, s.memberRow(c, m))
+		}
+	}
+	s.mu.Unlock()
+	return listResponse(c, rows, memberListSpec)
 }

@@ -95,7 +95,7 @@ func parseAccountInput(body []byte, create bool) (accountInput, *response) {
 	if errResp != nil {
 		return in, errResp
 	}
-	if v, _ := b.str("name"); !b.badType("name") {
+	if v := b.str("name"); !b.badType("name") {
 		if v == nil || *v == "" {
 			if create || b.has("name") {
 				b.fail(http.StatusBadRequest, tagError("Name", "min"), "name")
@@ -105,7 +105,7 @@ func parseAccountInput(body []byte, create bool) (accountInput, *response) {
 		}
 	}
 	optional := func(key string) (*string, bool) {
-		v, _ := b.str(key)
+		v := b.str(key)
 		return v, b.has(key) && !b.badType(key)
 	}
 	in.legalName, in.legalSet = optional("legal_name")
@@ -145,7 +145,7 @@ func (s *Server) handleAccountList(c *call) *response {
 			json: s.accountJSON(c, a)})
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, accountListSpec, nil)
+	return listResponse(c, rows, accountListSpec)
 }
 
 func registrationConflict(id string) *response {
@@ -267,7 +267,7 @@ func (s *Server) handleAccountDelete(id string) *response {
 		return amError(http.StatusConflict, fmt.Sprintf("account %s has sub-accounts; delete them first", id), "")
 	}
 	s.deleteAccountLocked(id)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) hasChildrenLocked(id string) bool {

@@ -263,7 +263,7 @@ func (s *Server) handleAddressDelete(customerID, id string) *response {
 	if !s.DeleteAddress(customerID, id) {
 		return addressNotFound(id)
 	}
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 // Addresses returns a customer's addresses in the order they were created; ok is false when

@@ -32,20 +32,17 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", "GET, DELETE")
 			fail(http.StatusMethodNotAllowed, "use GET or DELETE")
 		}
-	case "/__emulator/customers":
+	case "/__emulator/customers", "/__emulator/stats":
 		if r.Method != http.MethodGet {
 			w.Header().Set("Allow", "GET")
 			fail(http.StatusMethodNotAllowed, "use GET")
 			return
 		}
-		write(http.StatusOK, s.Customers())
-	case "/__emulator/stats":
-		if r.Method != http.MethodGet {
-			w.Header().Set("Allow", "GET")
-			fail(http.StatusMethodNotAllowed, "use GET")
-			return
+		if r.URL.Path == "/__emulator/customers" {
+			write(http.StatusOK, s.Customers())
+		} else {
+			write(http.StatusOK, s.Stats())
 		}
-		write(http.StatusOK, s.Stats())
 	case "/__emulator/faults":
 		switch r.Method {
 		case http.MethodGet:
@@ -72,6 +69,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusMethodNotAllowed, "use GET or PUT")
 		}
 	default:
-		fail(http.StatusNotFound, "no admin route "+r.URL.Path)
+		if !s.serveAccountAdmin(w, r, write, fail) {
+			fail(http.StatusNotFound, "no admin route "+r.URL.Path)
+		}
 	}
 }

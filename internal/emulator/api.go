@@ -437,7 +437,7 @@ func (s *Server) handleDelete(id string) *response {
 	if !s.DeleteCustomer(id) {
 		return customerNotFound(id)
 	}
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) handleCustomerToken(c *call) *response {

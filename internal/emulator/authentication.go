@@ -131,7 +131,7 @@ func (s *Server) handleSettingsUpdate(c *call) *response {
 	}
 	signup := b.boolean("enable_self_signup")
 	auto := b.boolean("auto_create_account_for_account_members")
-	mgmt, _ := b.str("account_member_self_management")
+	mgmt := b.str("account_member_self_management")
 	if b.has("account_member_self_management") && !b.badType("account_member_self_management") &&
 		(mgmt == nil || (*mgmt != selfManagementDisabled && *mgmt != selfManagementUpdateOnly)) {
 		b.fail(http.StatusUnprocessableEntity, `account_member_self_management must be "disabled" or "update_only"`, "account_member_self_management")
@@ -190,7 +190,7 @@ func (s *Server) handleRealmList(c *call) *response {
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: realms cannot be filtered", "")
 	}
-	return listResponse(c, rows, listSpec{}, nil)
+	return listResponse(c, rows, listSpec{})
 }
 
 func (s *Server) handleRealmGet(c *call, id string) *response {
@@ -208,7 +208,7 @@ func (s *Server) handleRealmUpdate(c *call, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	name, _ := b.str("name")
+	name := b.str("name")
 	if b.has("name") && !b.badType("name") && (name == nil || strings.TrimSpace(*name) == "") {
 		b.fail(http.StatusBadRequest, "name must not be empty", "name")
 	}
@@ -220,7 +220,7 @@ func (s *Server) handleRealmUpdate(c *call, id string) *response {
 		}
 	}
 	// S2 also lists "disallowed"; the emulator takes all three.
-	policy, _ := b.str("duplicate_email_policy")
+	policy := b.str("duplicate_email_policy")
 	if b.has("duplicate_email_policy") && !b.badType("duplicate_email_policy") &&
 		(policy == nil || (*policy != "allowed" && *policy != "api_only" && *policy != "disallowed")) {
 		b.fail(http.StatusUnprocessableEntity, `duplicate_email_policy must be "allowed" or "api_only"`, "duplicate_email_policy")

@@ -219,6 +219,8 @@ type Server struct {
 	faults  Faults
 	rng     *mathrand.Rand
 	limiter *rate.Limiter
+	// kindFaults: see SetKindFault.
+	kindFaults map[string]*KindFault
 
 	logMu sync.Mutex
 	log   []*Request
@@ -483,8 +485,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	kf, aimed := s.takeKindFault(c.kind)
+	if aimed {
+		if !wait(r, kf.Delay) {
+			s.finish(entry, 0, "")
+			return
+		}
+		if kf.Status != 0 {
+			resp := amError(kf.Status, "injected fault for "+c.kind+" requests", "")
+			s.write(w, c, resp)
+			s.finish(entry, resp.status, FaultInjected)
+			return
+		}
+	}
+
 	resp := s.route(c)
 
+	if aimed && kf.Drop {
+		s.finish(entry, 0, FaultDrop)
+		dropConnection(w)
+		return
+	}
 	if isMutating(r.Method) && s.chance(f.DropAfterCommit) {
 		s.finish(entry, 0, FaultDrop)
 		dropConnection(w)

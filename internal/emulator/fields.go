@@ -577,5 +577,5 @@ func (s *Server) handleFieldDelete(id string) *response {
 		}
 	}
 	delete(fs.fields, id)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }

@@ -323,7 +323,7 @@ func (s *Server) handleFlowDelete(id string) *response {
 	}
 	delete(s.flowState.values, f.slug)
 	delete(s.flowState.flows, id)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 // applyFlowValuesLocked checks the keys of a POST or PUT body of an object

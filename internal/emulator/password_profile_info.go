@@ -88,7 +88,7 @@ func parseUAPPIInput(body []byte, create bool) (uappiInput, *response) {
 		return in, errResp
 	}
 	need := func(key string) *string {
-		v, _ := b.str(key)
+		v := b.str(key)
 		if b.badType(key) {
 			return nil
 		}
@@ -139,7 +139,7 @@ func (s *Server) handleUAPPIList(c *call, realmID, uaiID string) *response {
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: this list cannot be filtered", "")
 	}
-	return listResponse(c, rows, listSpec{}, nil)
+	return listResponse(c, rows, listSpec{})
 }
 
 func (s *Server) handleUAPPICreate(c *call, realmID, uaiID string) *response {
@@ -241,7 +241,7 @@ func (s *Server) handleUAPPIDelete(realmID, uaiID, id string) *response {
 	}
 	s.deleteUAPPILocked(p)
 	u.touch()
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) deleteUAPPILocked(p *uappi) {

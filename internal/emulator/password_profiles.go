@@ -72,7 +72,7 @@ func parseProfileInput(body []byte, create bool) (profileInput, *response) {
 			in.name = &v
 		}
 	}
-	if f, _ := b.str("username_format"); f != nil || (b.has("username_format") && !b.badType("username_format")) {
+	if f := b.str("username_format"); f != nil || (b.has("username_format") && !b.badType("username_format")) {
 		if f == nil || (*f != usernameFormatAny && *f != usernameFormatEmail) {
 			b.fail(http.StatusUnprocessableEntity, `username_format must be "any" or "email"`, "username_format")
 		} else {
@@ -102,7 +102,7 @@ func (s *Server) handleProfileList(c *call, realmID string) *response {
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: password profiles cannot be filtered", "")
 	}
-	return listResponse(c, rows, listSpec{sorts: opSet("name")}, nil)
+	return listResponse(c, rows, listSpec{sorts: opSet("name")})
 }
 
 func (s *Server) handleProfileCreate(c *call, realmID string) *response {
@@ -184,7 +184,7 @@ func (s *Server) handleProfileDelete(realmID, id string) *response {
 		return errResp
 	}
 	s.deleteProfileLocked(id)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) deleteProfileLocked(id string) {

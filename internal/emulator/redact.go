@@ -14,7 +14,11 @@ const redacted = "REDACTED"
 // secretKeys are the JSON keys and form fields whose values never reach the
 // request log. Matched case-insensitively because a lenient decoder could
 // accept "Password" as well.
-var secretKeys = map[string]bool{"password": true, "client_secret": true, "token": true}
+var secretKeys = map[string]bool{
+	"password": true, "client_secret": true, "token": true,
+	// The other Account Management login mechanisms' secrets.
+	"one_time_password_token": true, "oauth_authorization_code": true, "oauth_code_verifier": true,
+}
 
 func isSecretKey(k string) bool { return secretKeys[strings.ToLower(k)] }
 
@@ -84,9 +88,11 @@ func redactValue(v any) any {
 	return v
 }
 
+const secretAlternatives = "password|client_secret|token|one_time_password_token|oauth_authorization_code|oauth_code_verifier"
+
 var (
-	looseJSONSecret = regexp.MustCompile(`(?i)("(?:password|client_secret|token)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)`)
-	looseFormSecret = regexp.MustCompile(`(?i)((?:^|&)(?:password|client_secret|token)=)[^&]*`)
+	looseJSONSecret = regexp.MustCompile(`(?i)("(?:` + secretAlternatives + `)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)`)
+	looseFormSecret = regexp.MustCompile(`(?i)((?:^|&)(?:` + secretAlternatives + `)=)[^&]*`)
 )
 
 // redactLoose handles bodies that are neither valid JSON nor declared as a

@@ -31,8 +31,9 @@ func jsonResponse(status int, v any) *response {
 	return &response{status: status, header: http.Header{}, body: marshal(v)}
 }
 
-func emptyResponse(status int) *response {
-	return &response{status: status, header: http.Header{}}
+// noContent is the answer to a DELETE.
+func noContent() *response {
+	return &response{status: http.StatusNoContent, header: http.Header{}}
 }
 
 func errorResponse(status int, title, detail string) *response {

@@ -79,7 +79,7 @@ func parseUAIInput(body []byte) (uaiInput, *response) {
 		b.fail(http.StatusUnprocessableEntity, "email must be a valid email address", "email")
 	}
 	for _, k := range namePartKeys {
-		if v, _ := b.str(k); b.has(k) && !b.badType(k) {
+		if v := b.str(k); b.has(k) && !b.badType(k) {
 			in.parts[k] = v
 		}
 	}
@@ -131,7 +131,7 @@ func (s *Server) handleUAIList(c *call, realmID string) *response {
 		}
 	}
 	s.mu.Unlock()
-	return listResponse(c, rows, uaiListSpec, nil)
+	return listResponse(c, rows, uaiListSpec)
 }
 
 func (s *Server) handleUAICreate(c *call, realmID string) *response {
@@ -208,7 +208,7 @@ func (s *Server) handleUAIDelete(realmID, id string) *response {
 		return errResp
 	}
 	s.deleteUAILocked(u)
-	return emptyResponse(http.StatusNoContent)
+	return noContent()
 }
 
 func (s *Server) deleteUAILocked(u *uai) {

@@ -244,15 +244,37 @@ func (c *Client) UpdateUserAuthInfo(ctx context.Context, id, name, email string)
 // DeleteUserAuthInfo deletes a member (its password infos with it); one
 // already gone is no error.
 func (c *Client) DeleteUserAuthInfo(ctx context.Context, id string) error {
+	_, err := c.DeleteUserAuthInfoIfFound(ctx, id)
+	return err
+}
+
+// DeleteUserAuthInfoIfFound deletes a member with one DELETE of its UAI and
+// reports whether the API still had it: a 404 is no error, but found is
+// false. The API deletes the member's password infos, its account member
+// and the member's memberships with it.
+func (c *Client) DeleteUserAuthInfoIfFound(ctx context.Context, id string) (found bool, err error) {
 	realm, err := c.AccountRealmID(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	err = c.do(ctx, http.MethodDelete, uaiPath(realm, id), nil, nil, nil)
 	if IsNotFound(err) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
+}
+
+// UserAuthInfoMatches is CustomerMatches for a member's UAI.
+func UserAuthInfoMatches(u UserAuthInfo, fs []Filter) bool {
+	return matchesAll(fs, u.CreatedAt, func(field string) *string {
+		switch field {
+		case "email":
+			return &u.Email
+		case "name":
+			return &u.Name
+		}
+		return nil
+	})
 }
 
 // UserAuthInfos walks the realm's UAIs that match opts.

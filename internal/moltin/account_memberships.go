@@ -87,6 +87,7 @@ func (c *Client) CreateAccountMembership(ctx context.Context, accountID, memberI
 		wait = DefaultMemberWait
 	}
 	start := time.Now()
+	memberSeen := false
 	for attempt := 0; ; attempt++ {
 		m, err := c.createAccountMembership(ctx, accountID, memberID)
 		if err == nil {
@@ -97,7 +98,13 @@ func (c *Client) CreateAccountMembership(ctx context.Context, accountID, memberI
 		}
 		// Is it the member that is missing (not yet, or not at all)?
 		if _, getErr := c.GetAccountMember(ctx, memberID); !IsNotFound(getErr) {
-			return AccountMembership{}, err
+			// The member may have appeared between the two requests: one
+			// more try, then the refusal is about something else.
+			if getErr != nil || memberSeen {
+				return AccountMembership{}, err
+			}
+			memberSeen = true
+			continue
 		}
 		elapsed := time.Since(start)
 		if elapsed >= wait {

@@ -59,7 +59,7 @@ func (c *Client) GetAccountAuthSettings(ctx context.Context) (AccountAuthSetting
 	}
 	s := doc.Data.settings()
 	if s.RealmID != "" {
-		accountRealms.put(c.base.String(), s.RealmID)
+		accountRealms.put(c.realmKey, s.RealmID)
 	}
 	return s, nil
 }
@@ -103,7 +103,9 @@ func (c *Client) UpdateAccountAuthSettings(ctx context.Context, in AccountAuthSe
 
 // accountRealms caches each store's Account Management realm id for the
 // whole process (one Terraform run): it never changes, and every password
-// profile and member request needs it.
+// profile and member request needs it. The key is the base URL and the
+// client id, so that two stores behind one URL (emulators on a port used
+// again, in tests) do not share one.
 var accountRealms = &realmCache{ids: map[string]string{}}
 
 type realmCache struct {
@@ -126,7 +128,7 @@ func (r *realmCache) put(store, id string) {
 // AccountRealmID returns the store's Account Management realm id, read once
 // per process from the account-authentication settings.
 func (c *Client) AccountRealmID(ctx context.Context) (string, error) {
-	if id := accountRealms.get(c.base.String()); id != "" {
+	if id := accountRealms.get(c.realmKey); id != "" {
 		return id, nil
 	}
 	s, err := c.GetAccountAuthSettings(ctx)

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,15 +39,18 @@ type Address struct {
 	UpdatedAt time.Time
 }
 
-// addressField is one field of AddressFields by its JSON name.
-type addressField struct {
-	key string
-	val *string
+// AddressField is one field of AddressFields: its JSON name, which the
+// provider's attribute of the same field takes too, and where its value is.
+type AddressField struct {
+	Key   string
+	Value *string
 }
 
-// list names every field once, for the request bodies and comparisons.
-func (f *AddressFields) list() []addressField {
-	return []addressField{
+// Fields names every field of f once, in the API's order: request bodies
+// and comparisons here, and the provider's schema and model mapping, all go
+// through this table.
+func (f *AddressFields) Fields() []AddressField {
+	return []AddressField{
 		{"name", &f.Name}, {"first_name", &f.FirstName}, {"last_name", &f.LastName},
 		{"company_name", &f.CompanyName}, {"phone_number", &f.PhoneNumber},
 		{"line_1", &f.Line1}, {"line_2", &f.Line2}, {"city", &f.City}, {"county", &f.County},
@@ -58,9 +62,9 @@ func (f *AddressFields) list() []addressField {
 // Equal reports whether two sets of fields are the same; the country code
 // is compared without regard to case.
 func (f AddressFields) Equal(o AddressFields) bool {
-	a, b := f.list(), o.list()
+	a, b := f.Fields(), o.Fields()
 	for i := range a {
-		if *a[i].val != *b[i].val && (a[i].key != "country" || !strings.EqualFold(*a[i].val, *b[i].val)) {
+		if *a[i].Value != *b[i].Value && (a[i].Key != "country" || !strings.EqualFold(*a[i].Value, *b[i].Value)) {
 			return false
 		}
 	}
@@ -75,12 +79,12 @@ func (f AddressFields) body(id string) map[string]any {
 	if id != "" {
 		data["id"] = id
 	}
-	for _, fl := range f.list() {
+	for _, fl := range f.Fields() {
 		switch {
-		case *fl.val != "":
-			data[fl.key] = *fl.val
+		case *fl.Value != "":
+			data[fl.Key] = *fl.Value
 		case id != "":
-			data[fl.key] = nil
+			data[fl.Key] = nil
 		}
 	}
 	return map[string]any{"data": data}
@@ -139,31 +143,96 @@ func addressPath(customerID, addressID string) string {
 // CreateAddress saves a new address for a customer with one POST. A POST of
 // unknown outcome is not sent again before the customer's addresses are
 // looked through for one with the same fields (the newest such, should
-// there be several): found, it is adopted.
+// there be several, that this process did not make or take): found, it is
+// adopted.
 func (c *Client) CreateAddress(ctx context.Context, customerID string, in AddressFields) (Address, error) {
-	return createOnce(ctx, c, createFlow[Address]{
+	a, _, err := c.createAddress(ctx, customerID, in, false)
+	return a, err
+}
+
+// CreateOrAdoptAddress is CreateAddress, except that with the provider's
+// adopt_existing_customers (Config.AdoptExistingCustomers) it first looks
+// through the customer's addresses for one that a killed run may have left
+// (see AdoptableAddress), and takes it over instead, with one PUT if any
+// field differs; adopted says so. The addresses of a customer that this
+// process created are not looked through: none can be left over.
+//
+// Every create of an address, the customer's nested addresses' included,
+// must go through CreateAddress or this, so that no adoption takes an
+// address that another create of this process made.
+func (c *Client) CreateOrAdoptAddress(ctx context.Context, customerID string, in AddressFields) (_ Address, adopted bool, _ error) {
+	adopt := c.adopt && !localCreates.madeHere(c.base.String(), customerID)
+	return c.createAddress(ctx, customerID, in, adopt)
+}
+
+func (c *Client) createAddress(ctx context.Context, customerID string, in AddressFields, adopt bool) (Address, bool, error) {
+	return createChild(ctx, childCreate[Address]{
 		what:   "address",
-		path:   addressesPath(customerID),
-		body:   in.body(""),
-		decode: decodeAddress,
-		find: func(ctx context.Context) (Address, bool, error) {
+		parent: c.base.String() + addressesPath(customerID),
+		id:     func(a Address) string { return a.ID },
+		adopt:  adopt,
+		list: func(ctx context.Context) ([]Address, error) {
 			list, err := c.ListAddresses(ctx, customerID)
-			if err != nil {
-				return Address{}, false, err
-			}
-			var found *Address
-			for i := range list {
-				if list[i].Equal(in) && (found == nil || list[i].CreatedAt.After(found.CreatedAt)) {
-					found = &list[i]
-				}
-			}
-			if found == nil {
-				return Address{}, false, nil
-			}
-			return *found, true, nil
+			newestFirst(list)
+			return list, err
 		},
-		logID: func(a Address) map[string]any { return map[string]any{"customer_id": customerID, "address_id": a.ID} },
+		rank: func(a Address) (int, bool) { return AdoptableAddress(a.AddressFields, in) },
+		update: func(ctx context.Context, a Address) (Address, error) {
+			return c.UpdateAddress(ctx, customerID, a.ID, in)
+		},
+		create: func(ctx context.Context, known func(string) bool) (Address, error) {
+			return createOnce(ctx, c, createFlow[Address]{
+				what:   "address",
+				path:   addressesPath(customerID),
+				body:   in.body(""),
+				decode: decodeAddress,
+				find: func(ctx context.Context) (Address, bool, error) {
+					list, err := c.ListAddresses(ctx, customerID)
+					if err != nil {
+						return Address{}, false, err
+					}
+					newestFirst(list)
+					for _, a := range list {
+						if a.Equal(in) && !known(a.ID) {
+							return a, true, nil
+						}
+					}
+					return Address{}, false, nil
+				},
+				logID: func(a Address) map[string]any { return map[string]any{"customer_id": customerID, "address_id": a.ID} },
+			})
+		},
 	})
+}
+
+func newestFirst(list []Address) {
+	slices.SortStableFunc(list, func(a, b Address) int { return b.CreatedAt.Compare(a.CreatedAt) })
+}
+
+// AdoptableAddress says whether a customer's existing address may be taken
+// over for a create of want: rank 0 if not; higher ranks fit better. With a
+// name, only an address of the same name fits; without one, an address
+// without a name either and with the same required fields (first_name,
+// last_name, line_1, postcode, country). A named address never fits an
+// unnamed create: it is more likely another resource's than a leftover of
+// this one. exact: nothing differs, so no update is needed.
+func AdoptableAddress(existing, want AddressFields) (rank int, exact bool) {
+	if existing.Equal(want) {
+		return 2, true
+	}
+	if existing.Name != want.Name {
+		return 0, false
+	}
+	if want.Name != "" {
+		return 1, false
+	}
+	same := existing.FirstName == want.FirstName && existing.LastName == want.LastName &&
+		existing.Line1 == want.Line1 && existing.Postcode == want.Postcode &&
+		strings.EqualFold(existing.Country, want.Country)
+	if !same {
+		return 0, false
+	}
+	return 1, false
 }
 
 // GetAddress reads one address; a missing address or customer is an

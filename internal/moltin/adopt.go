@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // localCreates remembers, for the whole process (one Terraform run), the
@@ -13,12 +15,13 @@ import (
 // the customers made, per store. A customer of this run is never adopted:
 // two resources of one configuration with one email must fail, not share a
 // customer, even while the other create's answer is still on its way.
-var localCreates = &createRegistry{emails: map[string]int{}, ids: map[string]bool{}}
+var localCreates = &createRegistry{emails: map[string]int{}, ids: map[string]bool{}, made: map[string]bool{}}
 
 type createRegistry struct {
 	mu     sync.Mutex
 	emails map[string]int  // store + email (lower case) -> creates under way or done
 	ids    map[string]bool // store + id -> created or adopted here
+	made   map[string]bool // store + id -> created here
 }
 
 func (r *createRegistry) claim(store, email string) {
@@ -42,6 +45,15 @@ func (r *createRegistry) created(store, id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ids[store+"\x00"+id] = true
+	r.made[store+"\x00"+id] = true
+}
+
+// madeHere reports whether this process created the customer id: then
+// nothing under it was left by another run.
+func (r *createRegistry) madeHere(store, id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.made[store+"\x00"+id]
 }
 
 // known reports whether the object id was created or adopted by this
@@ -152,6 +164,150 @@ func adoptionUpdate(existing Customer, in CustomerCreate) CustomerUpdate {
 	u.Password = in.Password
 	u.Custom = customChanges(existing.Custom, in.Custom)
 	return u
+}
+
+// Adoption of what a killed run left under a parent: a customer's addresses
+// (moltin_customer_address, and the customer's nested addresses), and the
+// like for other parents (an account's memberships).
+//
+// A child may be adopted only if this process neither made it nor took it
+// over; and since a create's POST may have made its child before its answer
+// tells this process so, an adopting create looks at the parent's children
+// only while no other create under the parent is under way: creates under
+// one parent share its lock, and an adopting create holds it alone.
+
+// localChildren holds the children that this process made or took over,
+// and the lock of each parent that a create is under way for.
+var localChildren = &childRegistry{locks: map[string]*parentLock{}, ids: map[string]bool{}}
+
+type childRegistry struct {
+	mu    sync.Mutex
+	locks map[string]*parentLock // parent -> its lock, while creates use it
+	ids   map[string]bool        // parent + child id -> made or taken over here
+}
+
+// allCreates is the weight of an adopting create: all of a parent's lock.
+const allCreates = 1 << 30
+
+type parentLock struct {
+	sem   *semaphore.Weighted // a create holds 1, an adopting create allCreates
+	users int
+}
+
+// lock takes parent's lock with weight, or fails when ctx ends first.
+func (r *childRegistry) lock(ctx context.Context, parent string, weight int64) (unlock func(), _ error) {
+	r.mu.Lock()
+	l, ok := r.locks[parent]
+	if !ok {
+		l = &parentLock{sem: semaphore.NewWeighted(allCreates)}
+		r.locks[parent] = l
+	}
+	l.users++
+	r.mu.Unlock()
+	done := func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		// Forgotten when unused, so that a run over thousands of customers
+		// keeps no lock per customer.
+		if l.users--; l.users == 0 {
+			delete(r.locks, parent)
+		}
+	}
+	if err := l.sem.Acquire(ctx, weight); err != nil {
+		done()
+		return nil, err
+	}
+	return func() {
+		l.sem.Release(weight)
+		done()
+	}, nil
+}
+
+// known reports whether this process made or took over parent's child id.
+func (r *childRegistry) known(parent, id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ids[parent+"\x00"+id]
+}
+
+func (r *childRegistry) add(parent, id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ids[parent+"\x00"+id] = true
+}
+
+// childCreate is the create of one child under a parent, and how to adopt
+// one that a killed run left there instead.
+type childCreate[T any] struct {
+	what string // "address", for errors
+	// parent is the store and the parent's path: the scope of the lock and
+	// of the children known here.
+	parent string
+	id     func(T) string
+	// adopt looks for a child to take over before creating one.
+	adopt bool
+	// list returns the parent's children, best candidates first where
+	// rank ties (such as newest first).
+	list func(ctx context.Context) ([]T, error)
+	// rank says how well a child fits the create: 0 not at all; the
+	// highest rank is taken. exact: it needs no update.
+	rank func(T) (rank int, exact bool)
+	// update makes the taken child what the create asks for.
+	update func(ctx context.Context, found T) (T, error)
+	// create makes a new child; known tells the children that this
+	// process made or took over, which its lookup after an unknown outcome
+	// must not take as its own.
+	create func(ctx context.Context, known func(id string) bool) (T, error)
+}
+
+// createChild creates flow's child, or, with flow.adopt, takes over the
+// best-ranked child of the parent that this process did not make or take,
+// with at most one update; adopted says which.
+func createChild[T any](ctx context.Context, flow childCreate[T]) (_ T, adopted bool, _ error) {
+	var zero T
+	weight := int64(1)
+	if flow.adopt {
+		weight = allCreates
+	}
+	unlock, err := localChildren.lock(ctx, flow.parent, weight)
+	if err != nil {
+		return zero, false, stoppedBeforeSending(ctx, "waiting for the other "+flow.what+" creates of its parent")
+	}
+	defer unlock()
+	known := func(id string) bool { return localChildren.known(flow.parent, id) }
+	if flow.adopt {
+		children, err := flow.list(ctx)
+		if err != nil {
+			return zero, false, fmt.Errorf("looking for a leftover %s to adopt: %w", flow.what, err)
+		}
+		best, bestRank, bestExact := -1, 0, false
+		for i, ch := range children {
+			if known(flow.id(ch)) {
+				continue
+			}
+			if r, exact := flow.rank(ch); r > bestRank {
+				best, bestRank, bestExact = i, r, exact
+			}
+		}
+		if best >= 0 {
+			found := children[best]
+			localChildren.add(flow.parent, flow.id(found))
+			if bestExact {
+				return found, true, nil
+			}
+			updated, err := flow.update(ctx, found)
+			if err != nil {
+				return zero, false, fmt.Errorf("adopting %s %s: %w", flow.what, flow.id(found), err)
+			}
+			return updated, true, nil
+		}
+	}
+	created, err := flow.create(ctx, known)
+	if err != nil {
+		return zero, false, err
+	}
+	localChildren.add(flow.parent, flow.id(created))
+	return created, false, nil
 }
 
 // AlreadyManagedError says that a create met an object (an account, an

@@ -94,6 +94,8 @@ type Client struct {
 	tokens         *tokenSource
 	secrets        []string
 	adopt          bool
+	// realmKey names the store and credentials for the realm cache.
+	realmKey string
 }
 
 // New validates cfg and returns a Client. It makes no request: the first
@@ -151,6 +153,7 @@ func New(cfg Config) (*Client, error) {
 		requestTimeout: cfg.RequestTimeout,
 		secrets:        []string{cfg.ClientSecret},
 		adopt:          cfg.AdoptExistingCustomers,
+		realmKey:       base.String() + "\x00" + cfg.ClientID,
 	}
 	// A burst of one spreads requests evenly, so that a server-side limit of
 	// the same rate is never exceeded by a momentary burst.
@@ -216,6 +219,10 @@ func IsLoopbackHost(host string) bool {
 // AdoptsExistingCustomers reports whether a create that meets a customer with
 // its email should adopt it (Config.AdoptExistingCustomers).
 func (c *Client) AdoptsExistingCustomers() bool { return c.adopt }
+
+// RequestTimeout is how long one HTTP attempt may take (Config.RequestTimeout
+// or its default): how long a request already sent is awaited after a stop.
+func (c *Client) RequestTimeout() time.Duration { return c.requestTimeout }
 
 // BaseURL returns the API's base URL.
 func (c *Client) BaseURL() string { return c.base.String() }

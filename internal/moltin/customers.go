@@ -198,11 +198,19 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, in CustomerUpdat
 
 // DeleteCustomer deletes a customer; one that is already gone is no error.
 func (c *Client) DeleteCustomer(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.DeleteCustomerIfFound(ctx, id)
 	return err
+}
+
+// DeleteCustomerIfFound deletes a customer with one DELETE (retried as any
+// DELETE is) and reports whether the API still had it: a 404 is no error,
+// but found is false. The API deletes the customer's addresses with it.
+func (c *Client) DeleteCustomerIfFound(ctx context.Context, id string) (found bool, err error) {
+	err = c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // ErrCustomerMismatch is returned by CreateCustomer when, after a create of
@@ -454,4 +462,22 @@ func (c *Client) CreateCustomerToken(ctx context.Context, email, password string
 		Token:      doc.Data.Token,
 		ExpiresAt:  time.Unix(doc.Data.Expires, 0).UTC(),
 	}, nil
+}
+
+// CustomerMatches reports whether c meets every filter term as the API
+// documents them, for callers that act on a listing's results and must not
+// act on one that the API returned although it does not match (a filter the
+// store ignored, say). A term it cannot judge is not met.
+func CustomerMatches(c Customer, fs []Filter) bool {
+	return matchesAll(fs, c.CreatedAt, func(field string) *string {
+		switch field {
+		case "email":
+			return &c.Email
+		case "name":
+			return &c.Name
+		case "external_ref":
+			return c.ExternalRef
+		}
+		return nil
+	})
 }

@@ -1,15 +1,19 @@
 package moltin
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Filter is one term of the API's filter language, such as eq(email,x).
 type Filter struct {
 	Op, Field, Value string
 }
 
-// Eq and Like build the two operators the provider uses.
+// Eq, Like and Lt build the operators the provider uses.
 func Eq(field, value string) Filter   { return Filter{Op: "eq", Field: field, Value: value} }
 func Like(field, value string) Filter { return Filter{Op: "like", Field: field, Value: value} }
+func Lt(field, value string) Filter   { return Filter{Op: "lt", Field: field, Value: value} }
 
 // String renders the term. The value is always quoted, with `"` and `\`
 // escaped, so that a comma, colon or parenthesis in a name cannot end the
@@ -26,4 +30,67 @@ func JoinFilters(fs []Filter) string {
 		parts[i] = f.String()
 	}
 	return strings.Join(parts, ":")
+}
+
+// LikeMatch reports whether s matches a like pattern as the API documents
+// it: case-insensitively, where '*' stands for any run of characters.
+func LikeMatch(pattern, s string) bool {
+	p := []rune(strings.ToLower(pattern))
+	t := []rune(strings.ToLower(s))
+	// Greedy glob matching, backtracking to the last '*'.
+	pi, ti, star, mark := 0, 0, -1, 0
+	for ti < len(t) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, ti
+			pi++
+		case pi < len(p) && p[pi] == t[ti]:
+			pi++
+			ti++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			ti = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// matchesAll reports whether an object meets every term: eq (emails compared
+// case-insensitively, other fields exactly) and like on the string fields
+// that field returns (nil: the object has none), and lt on created_at. A
+// term it cannot judge is not met.
+func matchesAll(fs []Filter, created time.Time, field func(string) *string) bool {
+	for _, f := range fs {
+		if !meets(f, created, field) {
+			return false
+		}
+	}
+	return true
+}
+
+func meets(f Filter, created time.Time, field func(string) *string) bool {
+	if f.Field == "created_at" {
+		t, err := time.Parse(time.RFC3339Nano, f.Value)
+		return f.Op == "lt" && err == nil && !created.IsZero() && created.Before(t)
+	}
+	v := field(f.Field)
+	if v == nil {
+		return false
+	}
+	switch f.Op {
+	case "eq":
+		if f.Field == "email" {
+			return strings.EqualFold(*v, f.Value)
+		}
+		return *v == f.Value
+	case "like":
+		return LikeMatch(f.Value, *v)
+	}
+	return false
 }

@@ -18,6 +18,7 @@ func TestAccAccountMembership_duplicate(t *testing.T) {
 	emulatorOnly(t, "the existing membership is made through the emulator's store")
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	emu := env.emulator()
 	realm := emu.AccountRealmID()
 	prof, err := emu.CreatePasswordProfile(realm, "dup", "any", false)
@@ -88,6 +89,7 @@ resource "moltin_account_membership" "ms" {
 func TestAccAccountMember_refusedPasswordInfo(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
 	first, second := env.email("first"), env.email("second")
 	hcl := env.providerBlock() + fmt.Sprintf(`
 resource "moltin_password_profile" "p" {
@@ -141,6 +143,140 @@ resource "moltin_account_member" "second" {
 					}); err != nil {
 						t.Fatal(err)
 					}
+				},
+			},
+		},
+	})
+}
+
+// TestAccAccountAuthenticationSettingsDataSource reads the store's settings:
+// the realm the password profiles live in.
+func TestAccAccountAuthenticationSettingsDataSource(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + `data "moltin_account_authentication_settings" "s" {}`,
+			Check: func(s *terraform.State) error {
+				attrs := s.RootModule().Resources["data.moltin_account_authentication_settings.s"].Primary.Attributes
+				if attrs["realm_id"] == "" || attrs["account_member_self_management"] == "" || attrs["account_management_authentication_token_timeout_secs"] == "" {
+					return fmt.Errorf("settings %v", attrs)
+				}
+				return env.wire("the realm is the emulator's", func() error {
+					if got, want := attrs["realm_id"], env.emulator().AccountRealmID(); got != want {
+						return fmt.Errorf("realm_id %q, want %q", got, want)
+					}
+					return nil
+				})
+			},
+		}},
+	})
+}
+
+// TestAccAccountDataSources looks a member up by email and an account by id
+// and by name.
+func TestAccAccountDataSources(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	env.cleanupAM()
+	email := env.email("lookup")
+	name := env.accountName("lookup")
+	base := env.providerBlock() + fmt.Sprintf(`
+resource "moltin_password_profile" "p" {
+  name = %[1]q
+}
+
+resource "moltin_account" "a" {
+  name       = %[1]q
+  legal_name = "Lookup Ltd"
+}
+
+resource "moltin_account_member" "m" {
+  name                = "Lou Kup"
+  email               = %[2]q
+  password_profile_id = moltin_password_profile.p.id
+  password            = "lookup-password-1"
+}
+`, name, email)
+	lookups := base + fmt.Sprintf(`
+data "moltin_account_member" "m" {
+  email = %q
+}
+
+data "moltin_account" "by_id" {
+  id = moltin_account.a.id
+}
+
+data "moltin_account" "by_name" {
+  name = moltin_account.a.name
+}
+`, upperLocal(email))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base},
+			{
+				Config: lookups,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair("data.moltin_account_member.m", "id", "moltin_account_member.m", "id"),
+					resource.TestCheckResourceAttr("data.moltin_account_member.m", "name", "Lou Kup"),
+					resource.TestCheckResourceAttrPair("data.moltin_account.by_id", "legal_name", "moltin_account.a", "legal_name"),
+					resource.TestCheckResourceAttrPair("data.moltin_account.by_name", "id", "moltin_account.a", "id"),
+					resource.TestCheckNoResourceAttr("data.moltin_account.by_name", "registration_id"),
+				),
+			},
+			{
+				Config:      base + `data "moltin_account" "none" { name = "no such account anywhere" }`,
+				ExpectError: looseRegexp(`Account not found`, `No account in the store is named "no such account anywhere"`),
+			},
+		},
+	})
+}
+
+// TestAccAccountAuthenticationSettingsResource adopts the store's settings
+// with one PUT of the attributes configured, changes one, and leaves them as
+// they are on destroy.
+func TestAccAccountAuthenticationSettingsResource(t *testing.T) {
+	emulatorOnly(t, "changes the store-wide settings, which a shared live store's other tests rely on")
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	hcl := func(timeout int) string {
+		return env.providerBlock() + fmt.Sprintf(`
+resource "moltin_account_authentication_settings" "s" {
+  enable_self_signup                                   = true
+  account_management_authentication_token_timeout_secs = %d
+}
+`, timeout)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if s := env.emulator().AccountSettings(); !s.EnableSelfSignup {
+				return fmt.Errorf("destroy changed the settings: %+v", s)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.ResetRequests,
+				Config:    hcl(3600),
+				Check: func(s *terraform.State) error {
+					if stateAttr(s, "moltin_account_authentication_settings.s", "realm_id") != env.emulator().AccountRealmID() {
+						return fmt.Errorf("realm_id is not the emulator's")
+					}
+					return env.expectAMBodies("adopting is one PUT of the configured attributes",
+						amWant{emulator.KindAccountSettingsUpdate, map[string]any{"type": "account_authentication_settings",
+							"enable_self_signup": true, "account_management_authentication_token_timeout_secs": 3600}})
+				},
+			},
+			{
+				PreConfig: env.ResetRequests,
+				Config:    hcl(7200),
+				Check: func(*terraform.State) error {
+					return env.expectAMBodies("a change is one PUT of what changed",
+						amWant{emulator.KindAccountSettingsUpdate, map[string]any{"type": "account_authentication_settings",
+							"account_management_authentication_token_timeout_secs": 7200}})
 				},
 			},
 		},

@@ -64,22 +64,20 @@ func (r *customerAddressListResource) Configure(_ context.Context, req resource.
 
 func (r *customerAddressListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg customerAddressListModel
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured",
-			"The moltin provider was not configured before listing addresses. This is a bug in the client or the provider; please report it.")})
+	if !startList(ctx, req, stream, r.client, "addresses", &cfg) {
 		return
 	}
 	customerID := cfg.CustomerID.ValueString()
+	if customerID == "" {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("customer_id"),
+			"Missing customer_id", "Name the customer whose addresses to list: customer_id = moltin_customer.<name>.id, or an id that a moltin_customer list block found.")})
+		return
+	}
 	ctx = maskSecrets(ctx)
 	onError := func(err error) diag.Diagnostics {
 		if moltin.IsNotFound(err) {
-			return diag.Diagnostics{diag.NewAttributeErrorDiagnostic(path.Root("customer_id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q, so it has no addresses to list. Check customer_id. The API said: %s",
-					customerID, r.client.Redact(err.Error())))}
+			return diag.Diagnostics{customerNotFound(path.Root("customer_id"), "id", customerID,
+				"It has no addresses to list. Check customer_id. The API said: "+r.client.Redact(err.Error()))}
 		}
 		return diag.Diagnostics{diag.NewErrorDiagnostic("Could not list addresses",
 			fmt.Sprintf("Listing the addresses of customer %q failed: %s", customerID, r.client.Redact(err.Error())))}
@@ -87,7 +85,7 @@ func (r *customerAddressListResource) List(ctx context.Context, req list.ListReq
 	items := r.client.Addresses(ctx, customerID, moltin.ListOptions{Limit: listLimit(req)})
 	stream.Results = listResults(ctx, req, items, onError, func(ctx context.Context, a moltin.Address, result *list.ListResult) {
 		result.DisplayName = addressDisplayName(a)
-		result.Diagnostics.Append(setAddressIdentity(ctx, result.Identity, customerID, a.ID)...)
+		result.Diagnostics.Append(setIdentity(ctx, result.Identity, addressIdentityOf(customerID, a.ID))...)
 		if req.IncludeResource {
 			// The resource's own mapping, as its Read sets the state.
 			var m customerAddressModel

@@ -189,7 +189,7 @@ func TestCustomerAddressListResource_IncludeResource(t *testing.T) {
 			}
 			a := stored[r.ID]
 			want := map[string]string{"id": a.ID, "customer_id": sam.ID}
-			for _, attr := range addressAttributes {
+			for _, attr := range addressAttributeTable() {
 				if v, ok := a.Fields[attr.name]; ok {
 					want[attr.name] = v
 				}

@@ -14,7 +14,7 @@ import (
 type customerAddressModel struct {
 	ID         types.String `tfsdk:"id"`
 	CustomerID types.String `tfsdk:"customer_id"`
-	AddressAttributes
+	addressAttrs
 	CreatedAt timetypes.RFC3339 `tfsdk:"created_at"`
 	UpdatedAt timetypes.RFC3339 `tfsdk:"updated_at"`
 }
@@ -26,10 +26,16 @@ type customerAddressIdentity struct {
 	ID         types.String `tfsdk:"id"`
 }
 
-// AddressAttributes are the fields of a saved address, shared by the
+func addressIdentityOf(customerID, id string) customerAddressIdentity {
+	return customerAddressIdentity{CustomerID: types.StringValue(customerID), ID: types.StringValue(id)}
+}
+
+// addressAttrs are the fields of a saved address, shared by the
 // moltin_customer_address resource and the moltin_customer_addresses data
-// source. Exported only so that the framework reads it as an embedded struct.
-type AddressAttributes struct {
+// source. Their attribute names are the API's JSON names
+// (moltin.AddressFields.Fields); TestAddressAttrsMatchTheTable checks the
+// tags against them.
+type addressAttrs struct {
 	Name         types.String `tfsdk:"name"`
 	FirstName    types.String `tfsdk:"first_name"`
 	LastName     types.String `tfsdk:"last_name"`
@@ -45,81 +51,75 @@ type AddressAttributes struct {
 	Instructions types.String `tfsdk:"instructions"`
 }
 
-// addressAttribute describes one address field once: its name, whether a
-// configuration must set it, its description, and where it sits in the
-// model and in the client's fields.
+// addressAttribute is one address field: its attribute name (the API's),
+// whether a configuration must set it, its description, and where the model
+// and the client's fields hold it. The country's value is the string inside
+// its case-insensitive type (see countryType).
 type addressAttribute struct {
 	name        string
 	required    bool
 	description string
+	tf          *types.String
+	api         *string
 }
 
-// addressAttributes lists the fields in the API's order. Country is the one
-// string of another type (see countryType), handled beside this list.
-var addressAttributes = []addressAttribute{
-	{"name", false, "The label the shopper picks the address by, such as `Home` or `Work`."},
-	{"first_name", true, "The first name of the addressee."},
-	{"last_name", true, "The last name of the addressee."},
-	{"company_name", false, "The company at the address."},
-	{"phone_number", false, "A phone number for the delivery."},
-	{"line_1", true, "The first line of the street address."},
-	{"line_2", false, "The second line of the street address."},
-	{"city", false, "The city or town."},
-	{"county", false, "The county. Some stores require it: the API then says so on this attribute."},
-	{"region", false, "The state, province or region. Some stores require it: the API then says so on this attribute."},
-	{"postcode", true, "The postcode or ZIP code."},
-	{"country", true, "The country, as an ISO 3166-1 alpha-2 code such as `GB` or `US`, checked at plan time. " +
-		"Either case is accepted: the API is sent the upper-case code, and a change of case alone is not a change."},
-	{"instructions", false, "Delivery instructions, such as where to leave a parcel."},
+// table pairs every field of m with its field in f, in the API's order; the
+// schemas, toAPI, fromAPI, hasUnknown and the error paths all read it.
+func (m *addressAttrs) table(f *moltin.AddressFields) []addressAttribute {
+	t := []addressAttribute{
+		{api: &f.Name, tf: &m.Name, description: "The label the shopper picks the address by, such as `Home` or `Work`."},
+		{api: &f.FirstName, tf: &m.FirstName, required: true, description: "The first name of the addressee."},
+		{api: &f.LastName, tf: &m.LastName, required: true, description: "The last name of the addressee."},
+		{api: &f.CompanyName, tf: &m.CompanyName, description: "The company at the address."},
+		{api: &f.PhoneNumber, tf: &m.PhoneNumber, description: "A phone number for the delivery."},
+		{api: &f.Line1, tf: &m.Line1, required: true, description: "The first line of the street address."},
+		{api: &f.Line2, tf: &m.Line2, description: "The second line of the street address."},
+		{api: &f.City, tf: &m.City, description: "The city or town."},
+		{api: &f.County, tf: &m.County, description: "The county. Some stores require it: the API then says so on this attribute."},
+		{api: &f.Region, tf: &m.Region, description: "The state, province or region. Some stores require it: the API then says so on this attribute."},
+		{api: &f.Postcode, tf: &m.Postcode, required: true, description: "The postcode or ZIP code."},
+		{api: &f.Country, tf: &m.Country.StringValue, required: true, description: "The country, as an ISO 3166-1 alpha-2 code such as `GB` or `US`, checked at plan time. " +
+			"Either case is accepted: the API is sent the upper-case code, and a change of case alone is not a change."},
+		{api: &f.Instructions, tf: &m.Instructions, description: "Delivery instructions, such as where to leave a parcel."},
+	}
+	names := make(map[*string]string, len(t))
+	for _, af := range f.Fields() {
+		names[af.Value] = af.Key
+	}
+	for i := range t {
+		t[i].name = names[t[i].api]
+	}
+	return t
 }
 
-// stringFields pairs every attribute but country with its field in f.
-func (m *AddressAttributes) stringFields(f *moltin.AddressFields) map[string]struct {
-	tf  *types.String
-	api *string
-} {
-	type pair = struct {
-		tf  *types.String
-		api *string
-	}
-	return map[string]pair{
-		"name": {&m.Name, &f.Name}, "first_name": {&m.FirstName, &f.FirstName}, "last_name": {&m.LastName, &f.LastName},
-		"company_name": {&m.CompanyName, &f.CompanyName}, "phone_number": {&m.PhoneNumber, &f.PhoneNumber},
-		"line_1": {&m.Line1, &f.Line1}, "line_2": {&m.Line2, &f.Line2}, "city": {&m.City, &f.City},
-		"county": {&m.County, &f.County}, "region": {&m.Region, &f.Region}, "postcode": {&m.Postcode, &f.Postcode},
-		"instructions": {&m.Instructions, &f.Instructions},
-	}
+// addressAttributeTable is the table without a model, for the schemas and
+// for looking names up.
+func addressAttributeTable() []addressAttribute {
+	return (&addressAttrs{}).table(&moltin.AddressFields{})
 }
 
 // toAPI is the fields to send: null is "", the country upper-cased.
-func (m *AddressAttributes) toAPI() moltin.AddressFields {
+func (m *addressAttrs) toAPI() moltin.AddressFields {
 	var f moltin.AddressFields
-	for _, p := range m.stringFields(&f) {
-		*p.api = p.tf.ValueString()
+	for _, a := range m.table(&f) {
+		*a.api = a.tf.ValueString()
 	}
-	f.Country = strings.ToUpper(m.Country.ValueString())
+	f.Country = strings.ToUpper(f.Country)
 	return f
 }
 
 // fromAPI copies the API's fields; one the API has not set (null or "")
 // is null, as it is in a configuration that leaves it out.
-func (m *AddressAttributes) fromAPI(f moltin.AddressFields) {
-	for _, p := range m.stringFields(&f) {
-		*p.tf = optionalString(*p.api)
-	}
-	m.Country = newCountryValue(f.Country)
-	if f.Country == "" {
-		m.Country = countryValue{StringValue: types.StringNull()}
+func (m *addressAttrs) fromAPI(f moltin.AddressFields) {
+	for _, a := range m.table(&f) {
+		*a.tf = optionalString(*a.api)
 	}
 }
 
 // hasUnknown reports whether a planned value is known only at apply.
-func (m *AddressAttributes) hasUnknown() bool {
-	if m.Country.IsUnknown() {
-		return true
-	}
-	for _, p := range m.stringFields(&moltin.AddressFields{}) {
-		if p.tf.IsUnknown() {
+func (m *addressAttrs) hasUnknown() bool {
+	for _, a := range m.table(&moltin.AddressFields{}) {
+		if a.tf.IsUnknown() {
 			return true
 		}
 	}

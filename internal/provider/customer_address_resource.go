@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -74,7 +73,7 @@ func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaReq
 			Computed:            true,
 		},
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		s := schema.StringAttribute{
 			MarkdownDescription: a.description,
 			Required:            a.required,
@@ -134,24 +133,41 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	}
 	ctx = maskSecrets(ctx)
 	customerID := plan.CustomerID.ValueString()
-	a, err := r.client.CreateAddress(ctx, customerID, plan.toAPI())
+	a, adopted, err := r.client.CreateOrAdoptAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q, so the address cannot be saved for it. Check customer_id "+
-					"(such as moltin_customer.<name>.id). The API said: %s", customerID, r.client.Redact(err.Error())))
+			resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID,
+				"The address cannot be saved for it. Check customer_id (such as moltin_customer.<name>.id). The API said: "+r.client.Redact(err.Error())))
 			return
 		}
 		r.addError(&resp.Diagnostics, "Could not create the address", err)
 		return
 	}
-	tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+	if adopted {
+		tflog.Warn(ctx, "Adopted an existing Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+		resp.Diagnostics.AddWarning("Adopted an existing address",
+			fmt.Sprintf("Customer %s already had address %s%s, so none was created: since adopt_existing_customers is on, this resource now manages address %s. "+
+				"Only when a field differed from the configuration was the address changed, with one update. "+
+				"If an earlier run that was killed did not leave this address behind, it is someone else's, and destroying this resource deletes it.",
+				customerID, a.ID, adoptedAddressMatch(plan.Name), a.ID))
+	} else {
+		tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
+	}
 	// The managed fields stay as planned (a country in lower case included);
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
+}
+
+// adoptedAddressMatch says why an adopted address was taken for the
+// resource (see moltin.AdoptableAddress).
+func adoptedAddressMatch(name types.String) string {
+	if !name.IsNull() {
+		return fmt.Sprintf(" with the name %q", name.ValueString())
+	}
+	return " without a name, and with the same first_name, last_name, line_1, postcode and country"
 }
 
 // addError adds err as a diagnostic, on the attribute that the API's error
@@ -168,7 +184,7 @@ func (r *customerAddressResource) addError(diags *diag.Diagnostics, summary stri
 
 func addressErrorPath(err error) (path.Path, bool) {
 	for _, field := range pointedFields(err) {
-		for _, a := range addressAttributes {
+		for _, a := range addressAttributeTable() {
 			if a.name == field {
 				return path.Root(field), true
 			}
@@ -191,7 +207,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 			map[string]any{"customer_id": customerID, "address_id": id})
 		// Clients without identities (Terraform before 1.12) want one all
 		// the same from a Read that removes the resource.
-		resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -201,7 +217,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	state.setFromAPI(customerID, a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, a.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -227,7 +243,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, state.CustomerID.ValueString(), state.ID.ValueString())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))...)
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -264,14 +280,5 @@ func (r *customerAddressResource) ImportState(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setAddressIdentity(ctx, resp.Identity, customerID, id)...)
-}
-
-// setIdentity records customer_id and id, which never change, as the
-// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
-func setAddressIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, customerID, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, customerAddressIdentity{CustomerID: types.StringValue(customerID), ID: types.StringValue(id)})
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
 }

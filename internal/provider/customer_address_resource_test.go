@@ -91,7 +91,7 @@ func (e *testEnv) expectStored(s *terraform.State, want map[string]string) error
 	if err != nil {
 		return err
 	}
-	for _, at := range addressAttributes {
+	for _, at := range addressAttributeTable() {
 		got, w := a.Fields[at.name], want[at.name]
 		if got != w && (at.name != "country" || !strings.EqualFold(got, w)) {
 			return fmt.Errorf("the store holds %s = %q, want %q", at.name, got, w)
@@ -114,13 +114,13 @@ func (e *testEnv) onePut(s *terraform.State, want map[string]string) error {
 	if err := json.Unmarshal(muts[0].Body, &doc); err != nil {
 		return err
 	}
-	if len(doc.Data) != len(addressAttributes)+2 {
+	if len(doc.Data) != len(addressAttributeTable())+2 {
 		return fmt.Errorf("the PUT holds %d members, want every field plus type and id: %s", len(doc.Data), muts[0].Body)
 	}
 	if id := s.RootModule().Resources[addressRes].Primary.ID; doc.Data["id"] == nil || *doc.Data["id"] != id {
 		return fmt.Errorf("the PUT's id is not the address's %s: %s", id, muts[0].Body)
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		got, w := doc.Data[a.name], want[a.name]
 		if a.name == "country" {
 			w = strings.ToUpper(w)
@@ -215,7 +215,7 @@ func TestAccCustomerAddress_lifecycle(t *testing.T) {
 		"county": "North Yorkshire", "region": "Yorkshire", "postcode": "BD1 1AA", "country": "IE",
 		"instructions": "Ring twice",
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		next := with(current, a.name, changes[a.name])
 		steps = append(steps, resource.TestStep{
 			PreConfig: env.ResetRequests,
@@ -624,5 +624,72 @@ resource "moltin_customer_address" "work" {
 				),
 			},
 		},
+	})
+}
+
+// TestAccCustomerAddress_adoptExisting: a killed run left a customer with its
+// Home address. With adopt_existing_customers the next apply takes both over
+// (the address with one PUT, as line_2 differs) and creates only the Work
+// address, which the killed run had not made.
+func TestAccCustomerAddress_adoptExisting(t *testing.T) {
+	emulatorOnly(t, "the leftovers must come from outside this process")
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	email := env.email("adopt-addresses")
+	left, err := env.CreateCustomer("Ann Lee", email, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftHome, err := env.CreateAddress(left.ID, with(with(fullAddress, "line_2", "Flat 9"), "country", "GB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := env.providerBlock("adopt_existing_customers = true") + fmt.Sprintf(`
+resource "moltin_customer" "shopper" {
+  name  = "Ann Lee"
+  email = %q
+}
+`, email)
+	for _, a := range []map[string]string{fullAddress, with(with(fullAddress, "name", "Work"), "line_1", "2 Mill Road")} {
+		config += fmt.Sprintf("resource \"moltin_customer_address\" %q {\n  customer_id = moltin_customer.shopper.id\n", strings.ToLower(a["name"]))
+		for _, k := range slices.Sorted(maps.Keys(a)) {
+			config += fmt.Sprintf("  %s = %q\n", k, a[k])
+		}
+		config += "}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(shopperRes, tfjsonpath.New("id"), knownvalue.StringExact(left.ID)),
+				statecheck.ExpectKnownValue(addressRes, tfjsonpath.New("id"), knownvalue.StringExact(leftHome.ID)),
+				statecheck.ExpectKnownValue(addressRes, tfjsonpath.New("line_2"), knownvalue.StringExact("Flat 2")),
+			},
+			Check: func(s *terraform.State) error {
+				list, _ := env.Addresses(left.ID)
+				if len(list) != 2 {
+					return fmt.Errorf("%d addresses; want Home (adopted) and Work", len(list))
+				}
+				if got, _ := env.Address(left.ID, leftHome.ID); got.Fields["line_2"] != "Flat 2" {
+					return fmt.Errorf("the adopted address has line_2 %q; want the configured Flat 2", got.Fields["line_2"])
+				}
+				if work := s.RootModule().Resources["moltin_customer_address.work"]; work == nil || work.Primary.ID == leftHome.ID {
+					return fmt.Errorf("the Work address took the Home leftover: %v", work)
+				}
+				return env.wire("one address list, one address PUT, one address POST", func() error {
+					n := map[string]int{}
+					for _, r := range env.Requests() {
+						if strings.Contains(r.Path, "/addresses") {
+							n[r.Method]++
+						}
+					}
+					if n["PUT"] != 1 || n["POST"] != 1 || n["GET"] < 1 {
+						return fmt.Errorf("address requests %v; want a list, one PUT and one POST", n)
+					}
+					return nil
+				})
+			},
+		}},
 	})
 }

@@ -36,7 +36,7 @@ type customerAddressesModel struct {
 
 type addressDataModel struct {
 	ID types.String `tfsdk:"id"`
-	AddressAttributes
+	addressAttrs
 	CreatedAt timetypes.RFC3339 `tfsdk:"created_at"`
 	UpdatedAt timetypes.RFC3339 `tfsdk:"updated_at"`
 }
@@ -51,7 +51,7 @@ func (d *customerAddressesDataSource) Schema(_ context.Context, _ datasource.Sch
 		"created_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressCreatedAt, Computed: true},
 		"updated_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressUpdatedAt, Computed: true},
 	}
-	for _, a := range addressAttributes {
+	for _, a := range addressAttributeTable() {
 		s := schema.StringAttribute{MarkdownDescription: a.description + " Null when not set.", Computed: true}
 		if a.name == "country" {
 			s.CustomType = countryType{}
@@ -90,8 +90,7 @@ func (d *customerAddressesDataSource) Read(ctx context.Context, req datasource.R
 	customerID := cfg.CustomerID.ValueString()
 	list, err := d.client.ListAddresses(ctx, customerID)
 	if moltin.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Customer not found",
-			fmt.Sprintf("No customer in the store has the id %q. Check customer_id.", customerID))
+		resp.Diagnostics.Append(customerNotFound(path.Root("customer_id"), "id", customerID, "Check customer_id."))
 		return
 	}
 	if err != nil {

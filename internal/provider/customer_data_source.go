@@ -79,8 +79,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		var err error
 		c, err = d.client.GetCustomer(ctx, id)
 		if moltin.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the id %q. Check the id, or look the customer up by email instead.", id))
+			resp.Diagnostics.Append(customerNotFound(path.Root("id"), "id", id, "Check the id, or look the customer up by email instead."))
 			return
 		}
 		if err != nil {
@@ -96,8 +95,8 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 			return
 		}
 		if !ok {
-			resp.Diagnostics.AddAttributeError(path.Root("email"), "Customer not found",
-				fmt.Sprintf("No customer in the store has the email %q (compared case-insensitively). Check the address, or use the moltin_customers data source to search by name.", email))
+			resp.Diagnostics.Append(customerNotFound(path.Root("email"), "email", email,
+				"Emails are compared case-insensitively. Check the address, or use the moltin_customers data source to search by name."))
 			return
 		}
 		c = found

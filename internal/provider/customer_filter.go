@@ -1,22 +1,61 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// Descriptions of the filters that the moltin_customers data source and the
-// moltin_customer list resource share.
-const (
-	descFilterEmail       = "Only the customer with this email address, compared case-insensitively."
-	descFilterName        = "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally."
-	descFilterExternalRef = "Only customers with exactly this external reference."
-)
+// filterAttribute is one string filter: of the moltin_customers data source
+// and the moltin_customer list resource, which take the same filters.
+type filterAttribute struct {
+	name, description string
+	validators        []validator.String
+}
 
-// customerFilterModel holds the filter attributes that the moltin_customers
-// data source and the moltin_customer list resource share; null ones filter
-// nothing.
+// customerFilterAttributes are the filters, each an optional string, in the
+// order of customerFilterModel.
+func customerFilterAttributes() []filterAttribute {
+	nonEmpty := stringvalidator.LengthAtLeast(1)
+	return []filterAttribute{
+		{"email", "Only the customer with this email address, compared case-insensitively.",
+			[]validator.String{emailValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("email_like"))}},
+		{"email_like", "Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: " +
+			"`*@test.example.com` finds every customer of that domain.", []validator.String{nonEmpty}},
+		{"name", "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
+			[]validator.String{nonEmpty, stringvalidator.ConflictsWith(path.MatchRoot("name_like"))}},
+		{"name_like", "Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: " +
+			"`E2E *` finds `E2E shopper 17`.", []validator.String{nonEmpty}},
+		{"external_ref", "Only customers with exactly this external reference.", []validator.String{nonEmpty}},
+	}
+}
+
+// customerFilterDataSourceAttributes is the filters in a data source's schema.
+func customerFilterDataSourceAttributes() map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, f := range customerFilterAttributes() {
+		out[f.name] = schema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	}
+	return out
+}
+
+// customerFilterListAttributes is the filters in a list resource's schema.
+func customerFilterListAttributes() map[string]listschema.Attribute {
+	out := map[string]listschema.Attribute{}
+	for _, f := range customerFilterAttributes() {
+		out[f.name] = listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	}
+	return out
+}
+
+// customerFilterModel holds the filters: the whole configuration of the
+// moltin_customer list resource, and the part of the moltin_customers data
+// source's that filters. Null ones filter nothing.
 type customerFilterModel struct {
 	Email       types.String `tfsdk:"email"`
 	EmailLike   types.String `tfsdk:"email_like"`

@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -77,4 +81,12 @@ func secretsOf(m, config *customerModel) []string {
 		}
 	}
 	return out
+}
+
+// customerNotFound is the one error for a customer that a configuration
+// names and the store does not have, on the attribute that names it: what
+// was looked for (its id or email, by), then what to do.
+func customerNotFound(attr path.Path, by, value, next string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attr, "Customer not found",
+		fmt.Sprintf("No customer in the store has the %s %q. %s", by, value, next))
 }

@@ -24,12 +24,23 @@ type customerModel struct {
 	CustomFields      types.Dynamic `tfsdk:"custom_fields"`
 }
 
-// The customer model is converted to and from Terraform values by a table of
-// its fields instead of the framework's Get and Set. Those reflect over the
-// struct's tags and compile a regular expression per field on every call
-// (terraform-plugin-framework#725), and Read, ModifyPlan, Create and Update
-// each convert two or three models per resource. BENCHMARKS.md has what the
-// table saves, and BenchmarkCustomerModel measures it again.
+// customerIdentity is the moltin_customer resource's identity.
+type customerIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func customerIdentityOf(id string) customerIdentity {
+	return customerIdentity{ID: types.StringValue(id)}
+}
+
+// The customer model, alone among the provider's models, is converted to and
+// from Terraform values by a table of its fields instead of the framework's
+// Get and Set. Those reflect over the struct's tags and compile a regular
+// expression per field on every call (terraform-plugin-framework#725), and
+// Read, ModifyPlan, Create and Update each convert two or three models per
+// resource, of which a run has hundreds or thousands. BENCHMARKS.md ("The
+// one model convention") has what the table saves and why no other model
+// has one; BenchmarkCustomerModel measures it again.
 
 // modelField is one attribute of a model: its name in the schema and a
 // pointer to the struct field that holds it.

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -126,25 +125,6 @@ func (r *customerResource) IdentitySchema(_ context.Context, _ resource.Identity
 			},
 		},
 	}
-}
-
-// setIdentity records the customer's id as the resource identity, which
-// never changes. Clients with identity support (Terraform 1.12+, OpenTofu
-// 1.12+) keep it beside the state and accept it in import blocks; older
-// clients never ask for it.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	// Built directly rather than with identity.Set, which reflects over a
-	// struct on every call (see customer_model.go).
-	attrs := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}
-	typ := objectType(ctx, identity.Raw, identity.Schema)
-	if err := tftypes.ValidateValue(typ, attrs); err != nil {
-		return modelError(err)
-	}
-	identity.Raw = tftypes.NewValue(typ, attrs)
-	return nil
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -283,7 +263,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	plan.setFromAPI(c)
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
@@ -348,21 +328,30 @@ func importHint(id string) string {
 	return fmt.Sprintf("import {\n  to = moltin_customer.<name>\n  id = %q\n}", id)
 }
 
-func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+// readState is the start of Read and Delete: the state's model, its
+// passwords, and a context that masks them in every log line.
+func readState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, customerModel, []string, bool) {
 	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(state.readModel(ctx, st.Raw)...)
+	if diags.HasError() {
+		return ctx, state, nil, false
 	}
 	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
+	return maskSecrets(ctx, secrets...), state, secrets, true
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
 		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
 		// The framework wants an identity even for a removed resource; clients
 		// that keep none (Terraform before 1.12) would otherwise fail the plan
 		// with "Missing Resource Identity After Read".
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -374,7 +363,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	state.CustomFields = customAfterRead(ctx, state.CustomFields, c.Custom, imported, &resp.Diagnostics)
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -395,7 +384,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	if update.IsEmpty() {
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
 		return
 	}
 	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
@@ -415,17 +404,14 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.setFromAPI(c)
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customerModel
-	resp.Diagnostics.Append(state.readModel(ctx, req.State.Raw)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := secretsOf(&state, nil)
-	ctx = maskSecrets(ctx, secrets...)
 	if err := r.client.DeleteCustomer(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete the customer", r.client.Redact(err.Error(), secrets...))
 	}
@@ -459,5 +445,5 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(id))...)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -30,13 +29,10 @@ type customersDataSource struct {
 }
 
 type customersDataModel struct {
-	Email       types.String `tfsdk:"email"`
-	Name        types.String `tfsdk:"name"`
-	NameLike    types.String `tfsdk:"name_like"`
-	ExternalRef types.String `tfsdk:"external_ref"`
-	Sort        types.String `tfsdk:"sort"`
-	Limit       types.Int64  `tfsdk:"limit"`
-	Customers   types.List   `tfsdk:"customers"`
+	customerFilterModel
+	Sort      types.String `tfsdk:"sort"`
+	Limit     types.Int64  `tfsdk:"limit"`
+	Customers types.List   `tfsdk:"customers"`
 }
 
 // customerSortFields are the API's sort keys; a leading '-' reverses.
@@ -55,50 +51,27 @@ func (d *customersDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := customerFilterDataSourceAttributes()
+	attrs["sort"] = schema.StringAttribute{
+		MarkdownDescription: "The order of `customers`: one of `" + strings.Join(customerSortFields, "`, `") +
+			"`, ascending, or with a leading `-` descending (`-created_at`). Defaults to the API's order, newest first.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.OneOf(sortValues()...)},
+	}
+	attrs["limit"] = schema.Int64Attribute{
+		MarkdownDescription: "The most customers to return. Defaults to all of them.",
+		Optional:            true,
+		Validators:          []validator.Int64{int64validator.AtLeast(1)},
+	}
+	attrs["customers"] = schema.ListNestedAttribute{
+		MarkdownDescription: "The matching customers, in the order asked for.",
+		Computed:            true,
+		NestedObject:        customerListObject(),
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the customers that match all the filters given (none: every customer), walking every page of the API's listing. " +
 			"An empty result is no error.",
-		Attributes: map[string]schema.Attribute{
-			"email": schema.StringAttribute{
-				MarkdownDescription: descFilterEmail,
-				Optional:            true,
-				Validators:          []validator.String{emailValidator{}},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: descFilterName,
-				Optional:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
-				},
-			},
-			"name_like": schema.StringAttribute{
-				MarkdownDescription: "Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: `Ann*` finds `Ann Smith` and `anne`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"external_ref": schema.StringAttribute{
-				MarkdownDescription: descFilterExternalRef,
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"sort": schema.StringAttribute{
-				MarkdownDescription: "The order of `customers`: one of `" + strings.Join(customerSortFields, "`, `") +
-					"`, ascending, or with a leading `-` descending (`-created_at`). Defaults to the API's order, newest first.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(sortValues()...)},
-			},
-			"limit": schema.Int64Attribute{
-				MarkdownDescription: "The most customers to return. Defaults to all of them.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"customers": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching customers, in the order asked for.",
-				Computed:            true,
-				NestedObject:        customerListObject(),
-			},
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -130,7 +103,7 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	ctx = maskSecrets(ctx)
 
 	opts := moltin.ListOptions{
-		Filters: customerFilterModel{Email: cfg.Email, Name: cfg.Name, NameLike: cfg.NameLike, ExternalRef: cfg.ExternalRef}.filters(),
+		Filters: cfg.filters(),
 		Sort:    cfg.Sort.ValueString(),
 		Limit:   int(cfg.Limit.ValueInt64()),
 	}

@@ -91,8 +91,12 @@ func TestAccCustomersDataSource_filters(t *testing.T) {
 		ref   = "data.moltin_customers.ref"
 		both  = "data.moltin_customers.both"
 		none  = "data.moltin_customers.none"
+		elike = "data.moltin_customers.email_like"
 	)
 	qaAsked := upperLocal(qaEmail)
+	// Everything of qaEmail but its domain's last letters, in upper case,
+	// then a wildcard: only that customer's email matches.
+	qaLike := strings.ToUpper(qaEmail[:len(qaEmail)-3]) + "*"
 	config := env.providerBlock() + fmt.Sprintf(`
 data "moltin_customers" "exact" {
   name = %[1]q
@@ -121,7 +125,11 @@ data "moltin_customers" "both" {
 data "moltin_customers" "none" {
   name = %[5]q
 }
-`, env.name("Smith, John (QA)"), env.name("smith*"), qaAsked, ref7, env.name("Smith, John"))
+
+data "moltin_customers" "email_like" {
+  email_like = %[6]q
+}
+`, env.name("Smith, John (QA)"), env.name("smith*"), qaAsked, ref7, env.name("Smith, John"), qaLike)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -147,6 +155,7 @@ data "moltin_customers" "none" {
 					func(s *terraform.State) error { return expectIDs(s, email, qa) },
 					func(s *terraform.State) error { return expectIDs(s, ref, john, qa) },
 					func(s *terraform.State) error { return expectIDs(s, both, qa, john) },
+					func(s *terraform.State) error { return expectIDs(s, elike, qa) },
 					func(*terraform.State) error {
 						// The filter goes out quoted, exactly as the API's filter
 						// language wants it.
@@ -157,6 +166,7 @@ data "moltin_customers" "none" {
 								`filter=like(name,"` + env.name("smith*") + `")&page[limit]=100&page[offset]=0&sort=name`,
 								`filter=eq(email,"` + qaAsked + `")&page[limit]=100&page[offset]=0`,
 								`filter=like(name,"*(qa)*"):eq(external_ref,"` + ref7 + `")&page[limit]=100&page[offset]=0&sort=email`,
+								`filter=like(email,"` + qaLike + `")&page[limit]=100&page[offset]=0`,
 							} {
 								if !slices.Contains(qs, want) {
 									return fmt.Errorf("no list request %q among %q", want, qs)
@@ -188,6 +198,10 @@ func TestAccCustomersDataSource_validation(t *testing.T) {
 			{
 				Config:      cfg(`  name = "a"` + "\n" + `  name_like = "a*"`),
 				ExpectError: looseRegexp(`Invalid Attribute Combination`, `name_like`),
+			},
+			{
+				Config:      cfg(`  email = "a@example.com"` + "\n" + `  email_like = "*@example.com"`),
+				ExpectError: looseRegexp(`Invalid Attribute Combination`, `email_like`),
 			},
 			{
 				Config:      cfg(`  limit = 0`),

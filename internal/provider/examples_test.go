@@ -182,6 +182,9 @@ func parseExample(t *testing.T, name string, src []byte) *example {
 		case "data":
 			ex.readsData = true
 			ex.collectFixtures(text)
+		case "action":
+			// TestActionExamples also runs these through the protocol.
+			need(tfversion.SkipBelow(tfversion.Version1_14_0), 14, "(actions; OpenTofu has none)")
 		case "import":
 			if b.Body().GetAttribute("identity") != nil {
 				need(tfversion.SkipBelow(tfversion.Version1_12_0), 12, "(import by identity)")

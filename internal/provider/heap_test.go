@@ -169,7 +169,9 @@ func TestProviderHeapFlat(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := newTestEnv(t, emulator.Config{})
-	p := serveGRPCProvider(t, NewProtocol6Server(New("test")()))
+	// With a lifecycle, as main serves it, so that a stop's hold on each
+	// RPC is measured too.
+	p := serveGRPCProvider(t, newProtocol6Server(New("test")(), newLifecycle()))
 	p.configure(t, env)
 
 	// Warm up: the token, the connection pools, the framework's caches.

@@ -197,8 +197,24 @@ func leakConfig(baseURL, clientID string, writeOnly bool, customers ...leakCusto
 		} else {
 			fmt.Fprintf(&b, "  password = %q\n}\n", c.password)
 		}
+		// The same shopper on Account Management: a member with the same
+		// password (the same variable or literal), its account and
+		// membership, and with writeOnly and lookups a member login.
+		fmt.Fprintf(&b, "resource \"moltin_password_profile\" %[1]q {\n  name = \"leak %[1]s\"\n}\n", c.resource)
+		fmt.Fprintf(&b, "resource \"moltin_account\" %[1]q {\n  name = \"Leak %[1]s\"\n}\n", c.resource)
+		fmt.Fprintf(&b, "resource \"moltin_account_member\" %[1]q {\n  name = %[2]q\n  email = %[3]q\n  password_profile_id = moltin_password_profile.%[1]s.id\n", c.resource, c.name, c.email)
+		if writeOnly {
+			fmt.Fprintf(&b, "  password_wo         = var.%s_password\n  password_wo_version = %d\n}\n", c.resource, c.version)
+		} else {
+			fmt.Fprintf(&b, "  password = %q\n}\n", c.password)
+		}
+		fmt.Fprintf(&b, "resource \"moltin_account_membership\" %[1]q {\n  account_id = moltin_account.%[1]s.id\n  account_member_id = moltin_account_member.%[1]s.id\n}\n", c.resource)
 		if !c.lookups {
 			continue
+		}
+		if writeOnly {
+			// A member token: another secret the provider receives.
+			fmt.Fprintf(&b, "ephemeral \"moltin_account_member_token\" %[1]q {\n  password_profile_id = moltin_password_profile.%[1]s.id\n  username = moltin_account_member.%[1]s.username\n  password = var.%[1]s_password\n  account_id = moltin_account_membership.%[1]s.account_id\n}\n", c.resource)
 		}
 		fmt.Fprintf(&b, "data \"moltin_customer\" \"%[1]s\" {\n  email = moltin_customer.%[1]s.email\n}\n", c.resource)
 		// A saved address and the list of them: the address calls under
@@ -305,12 +321,16 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 	if n := len(srv.Customers()); n != 0 {
 		t.Fatalf("%d customers left after destroy", n)
 	}
+	if n, m := len(srv.UserAuthenticationInfos()), len(srv.Accounts()); n != 0 || m != 0 {
+		t.Fatalf("%d account members and %d accounts left after destroy", n, m)
+	}
 
 	// Every class of request the scan is meant to cover did happen.
 	reqs := srv.Requests()
-	var saw409, saw5xxGet, sawLogin bool
+	var saw409, saw5xxGet, sawLogin, sawMemberLogin bool
 	for _, q := range reqs {
 		sawLogin = sawLogin || (q.Kind == emulator.KindCustomerToken && q.Status == http.StatusOK)
+		sawMemberLogin = sawMemberLogin || (q.Kind == emulator.KindAccountMemberToken && q.Status == http.StatusCreated)
 		saw409 = saw409 || (q.Kind == emulator.KindCreate && q.Status == http.StatusConflict)
 		saw5xxGet = saw5xxGet || (q.Kind == emulator.KindGet && q.Fault == emulator.Fault5xx)
 	}
@@ -319,6 +339,9 @@ func runLeakLifecycle(t *testing.T, cli, providerDir string, writeOnly bool) {
 	}
 	if writeOnly && !sawLogin {
 		t.Fatal("the ephemeral moltin_customer_token never logged in: no customer token to search for")
+	}
+	if writeOnly && !sawMemberLogin {
+		t.Fatal("the ephemeral moltin_account_member_token never logged in: no member token to search for")
 	}
 	tokens := srv.IssuedTokens()
 	if len(tokens) < 8 {

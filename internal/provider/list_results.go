@@ -7,7 +7,29 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
+
+// startList is the start of every List: it reads the list block's config
+// into cfg (a list block without a config block sends a null config, which
+// leaves cfg as it is) and checks that the provider is configured. When it
+// returns false, stream holds the diagnostics and List must return.
+func startList(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, client *moltin.Client, what string, cfg any) bool {
+	var diags diag.Diagnostics
+	if !req.Config.Raw.IsNull() {
+		diags = req.Config.Get(ctx, cfg)
+	}
+	if !diags.HasError() && client == nil {
+		diags.AddError("Provider not configured",
+			"The moltin provider was not configured before listing "+what+". This is a bug in the client or the provider; please report it.")
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return false
+	}
+	return true
+}
 
 // listLimit is the most results the CLI wants, as the client's Limit: the
 // paging then asks for no item beyond it. Terraform always sends one

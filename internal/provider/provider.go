@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -56,6 +57,7 @@ var (
 	_ provider.Provider                       = &moltinProvider{}
 	_ provider.ProviderWithEphemeralResources = &moltinProvider{}
 	_ provider.ProviderWithListResources      = &moltinProvider{}
+	_ provider.ProviderWithActions            = &moltinProvider{}
 )
 
 type moltinProvider struct {
@@ -81,13 +83,35 @@ type providerModel struct {
 
 // Serve serves the provider over protocol 6 under its registry address, for
 // main and for the benchmark's variants of it, through the server that lets
-// go of each RPC's context when it returns (see NewProtocol6Server).
+// go of each RPC's context when it returns (see NewProtocol6Server). Served
+// to a CLI, the process outlives neither a stop signal's requests nor its
+// CLI (see lifecycle.go); a debug server is left to its terminal.
 func Serve(_ context.Context, version string, debug bool) error {
 	var opts []tf6server.ServeOpt
+	var life *lifecycle
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		life = newLifecycle()
+		defer life.watchProcess(longestRequestTimeout)()
 	}
-	return tf6server.Serve(ProviderAddress, NewProtocol6Server(New(version)()), opts...)
+	return tf6server.Serve(ProviderAddress, newProtocol6Server(New(version)(), life), opts...)
+}
+
+// longestRequestTimeout is the longest request_timeout of the provider
+// configurations of this process, or the default when none is configured:
+// how long a request already sent may still take.
+func longestRequestTimeout() time.Duration {
+	clientsMu.Lock()
+	defer clientsMu.Unlock()
+	longest := time.Duration(0)
+	for _, c := range clients {
+		longest = max(longest, c.RequestTimeout())
+	}
+	if longest == 0 {
+		return moltin.DefaultRequestTimeout
+	}
+	return longest
 }
 
 func (p *moltinProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -128,7 +152,7 @@ func (p *moltinProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"adopt_existing_customers": schema.BoolAttribute{
-				MarkdownDescription: "Meant for test stores. When a create meets a customer that already has the email (left behind by a run that was killed, or by a lost state), take that customer over instead of failing: update only the attributes that differ from the configuration (and the password, when one is configured) and warn with its id. The risk: a customer that someone else created with that email is taken over, and changed, and destroyed with the resource. A customer created by the same run is never adopted. Falls back to `EPCC_ADOPT_EXISTING_CUSTOMERS`; defaults to `false`.",
+				MarkdownDescription: "Meant for test stores. When a create meets a customer that already has the email (left behind by a run that was killed, or by a lost state), take that customer over instead of failing: update only the attributes that differ from the configuration (and the password, when one is configured) and warn with its id. The risk: a customer that someone else created with that email (or an address of the same name, such as one that another configuration manages) is taken over, and changed, and destroyed with the resource. A customer created by the same run is never adopted. The same goes for a `moltin_customer_address` create under a customer that this run did not create: it takes over an address of the customer with the same `name` (or, without a name, an unnamed one with the same `first_name`, `last_name`, `line_1`, `postcode` and `country`) that this run did not make or take, updating it when a field differs, and warns with its id. This is the recovery from a run that was killed (SIGKILL), which no provider can catch. Falls back to `EPCC_ADOPT_EXISTING_CUSTOMERS`; defaults to `false`.",
 				Optional:            true,
 			},
 		},
@@ -181,6 +205,7 @@ func (p *moltinProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = client
 	resp.EphemeralResourceData = client
 	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 // clientConfig reads the client's settings, each from the provider block or
@@ -247,6 +272,7 @@ func (p *moltinProvider) Resources(context.Context) []func() resource.Resource {
 		NewAccountResource,
 		NewAccountMemberResource,
 		NewAccountMembershipResource,
+		NewAccountAuthenticationSettingsResource,
 	}
 }
 
@@ -255,6 +281,9 @@ func (p *moltinProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewCustomerDataSource,
 		NewCustomersDataSource,
 		NewCustomerAddressesDataSource,
+		NewAccountAuthenticationSettingsDataSource,
+		NewAccountMemberDataSource,
+		NewAccountDataSource,
 	}
 }
 
@@ -271,6 +300,17 @@ func (p *moltinProvider) ListResources(context.Context) []func() list.ListResour
 	return []func() list.ListResource{
 		NewCustomerListResource,
 		NewCustomerAddressListResource,
+		NewAccountMemberListResource,
+		NewAccountListResource,
+	}
+}
+
+// Actions are for `terraform apply -invoke` and action_trigger blocks
+// (Terraform 1.14+). Older clients, and OpenTofu, never ask for them.
+func (p *moltinProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewDeleteCustomersAction,
+		NewDeleteAccountMembersAction,
 	}
 }
 

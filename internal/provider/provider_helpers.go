@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -31,6 +32,17 @@ func clientFromProviderData(data any, diags *diag.Diagnostics) *moltin.Client {
 		return nil
 	}
 	return client
+}
+
+// setIdentity records a resource's identity (a tfsdk-tagged struct of the
+// values that never change) on clients that keep one: Terraform and OpenTofu
+// 1.12+ keep it beside the state and accept it in import blocks; older
+// clients pass none.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, v any) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, v)
 }
 
 // timeValue is an API timestamp as an RFC 3339 string in UTC, with the

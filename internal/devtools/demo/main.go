@@ -1,5 +1,5 @@
-// Command demo applies examples/demo with a real OpenTofu CLI against the
-// emulator, changes one attribute, and shows the requests the API saw at
+// Command demo applies examples/demo with a real Terraform or OpenTofu CLI
+// (scripts/demo.sh picks one) against the emulator, changes one attribute, and shows the requests the API saw at
 // each step: what the provider sends, and that it sends only what changed.
 package main
 
@@ -28,8 +28,9 @@ func main() {
 
 func run(cli string) error {
 	if cli == "" {
-		return fmt.Errorf("-cli is required (scripts/demo.sh passes the cached OpenTofu)")
+		return fmt.Errorf("-cli is required (scripts/demo.sh passes a Terraform or OpenTofu 1.11+)")
 	}
+	name := strings.TrimSuffix(filepath.Base(cli), ".exe")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
@@ -73,7 +74,7 @@ func run(cli string) error {
 		"TF_VAR_customer_password=demo-"+rand.Text(),
 	)
 
-	step("tofu apply: create the three customers of examples/demo")
+	step(name + " apply: create the three customers of examples/demo")
 	if err := apply(ctx, w, emu, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func run(cli string) error {
 		return err
 	}
 
-	step("tofu destroy")
+	step(name + " destroy")
 	if err := apply(ctx, w, emu, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}

@@ -1,11 +1,12 @@
-// Command listschemas adds the provider's list resource schemas to the
-// `providers schema -json` document read on stdin, and writes it to stdout,
-// for tfplugindocs.
+// Command listschemas adds the provider's list resource and action schemas
+// to the `providers schema -json` document read on stdin, and writes it to
+// stdout, for tfplugindocs.
 //
 // The CLIs that can be built here (OpenTofu 1.12, Terraform 1.5) know nothing
-// of list resources, so their schema document leaves them out; Terraform 1.14
-// would add them under list_resource_schemas. This asks the provider itself,
-// served in this process, through the plugin protocol.
+// of list resources or actions, so their schema document leaves them out;
+// Terraform 1.14 would add them under list_resource_schemas and
+// action_schemas. This asks the provider itself, served in this process,
+// through the plugin protocol.
 //
 //	usage: go run ./internal/devtools/listschemas <schema.json >schema.full.json
 package main
@@ -70,13 +71,24 @@ func run() error {
 	if len(lists) > 0 {
 		ours["list_resource_schemas"] = lists
 	}
+	actions := map[string]any{}
+	for name, s := range resp.ActionSchemas {
+		block, err := blockJSON(s.Schema.Block)
+		if err != nil {
+			return fmt.Errorf("action %s: %w", name, err)
+		}
+		actions[name] = map[string]any{"block": block}
+	}
+	if len(actions) > 0 {
+		ours["action_schemas"] = actions
+	}
 	out := json.NewEncoder(os.Stdout)
 	return out.Encode(doc)
 }
 
 // blockJSON is a schema block as `providers schema -json` writes it. List
-// resource configurations hold plain attributes only; anything else is
-// refused rather than documented wrongly.
+// resource and action configurations hold plain attributes only; anything
+// else is refused rather than documented wrongly.
 func blockJSON(b *tfprotov6.SchemaBlock) (map[string]any, error) {
 	if len(b.BlockTypes) > 0 {
 		return nil, errors.New("nested blocks are not supported here")

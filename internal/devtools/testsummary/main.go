@@ -2,6 +2,11 @@
 // failures with their output, one line per test result, and counts.
 // With -count it prints only "<suite>: N passed, N failed, N skipped"; with
 // -skips only the skipped tests, grouped by the reason each gave.
+//
+// Not gotestsum: its summary ("DONE 101 tests, 3 skipped, 2 failures")
+// prints every skipped test's output one by one, where scripts/test.sh wants
+// the hundreds of skips of a suite grouped under the few reasons they give,
+// and a counts line per suite from a JSON file already written.
 package main
 
 import (
