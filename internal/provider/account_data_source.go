@@ -49,6 +49,10 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"parent_id":       computed("The parent account's ID; null for a top-level account."),
 			"created_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was created (RFC 3339).", Computed: true},
 			"updated_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was last changed (RFC 3339).", Computed: true},
+			customFieldsAttr: schema.DynamicAttribute{
+				MarkdownDescription: "The account's non-null values of the `accounts` flow's fields (declared with `moltin_custom_field`), as one object; null when it has none.",
+				Computed:            true,
+			},
 		},
 	}
 }
@@ -105,5 +109,6 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 	}
 	m.setFromAPI(a)
+	m.CustomFields = customAfterRead(ctx, m.CustomFields, a.Custom, true, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
