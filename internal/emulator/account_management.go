@@ -228,8 +228,17 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	}
 	s.settle()
 	m := c.r.Method
-	if rt.area != areaMemberToken && grant != "client_credentials" {
-		return forbidden("this token cannot manage Account Management objects; use a client_credentials token"), true
+	if grant != "client_credentials" {
+		switch {
+		case rt.area == areaMemberToken:
+		case rt.area == areaAccount && !rt.collection && m == http.MethodGet:
+			// A storefront reads its shopper's account with the member token.
+			if errResp := s.authorizeMemberToken(c.r, rt.ids[0]); errResp != nil {
+				return errResp, true
+			}
+		default:
+			return forbidden("this token cannot manage Account Management objects; use a client_credentials token"), true
+		}
 	}
 	allow := func(methods ...string) *response {
 		return methodNotAllowed(strings.Join(methods, ", "))
@@ -552,8 +561,8 @@ type row struct {
 	id               string
 	seq              int64
 	created, updated time.Time
-	fields           map[string]*string // filterable and sortable string fields; nil = null
-	json             map[string]any
+	fields           map[string]*string    // filterable and sortable string fields; nil = null
+	render           func() map[string]any // its JSON, made only for the rows of the page
 }
 
 // listSpec says what a list accepts.
@@ -570,7 +579,8 @@ const (
 )
 
 // listResponse filters, sorts (default -created_at) and pages rows as the
-// API does, answering with data, links and meta.page/meta.results.
+// API does, answering with data, links and meta.page/meta.results. It
+// renders rows, so the caller holds s.mu.
 func listResponse(c *call, rows []row, spec listSpec) *response {
 	q := c.r.URL.Query()
 	var conds []condition
@@ -628,7 +638,7 @@ func listResponse(c *call, rows []row, spec listSpec) *response {
 	total := len(matched)
 	page := []map[string]any{}
 	for i := offset; i < total && i < offset+limit; i++ {
-		page = append(page, matched[i].json)
+		page = append(page, matched[i].render())
 	}
 	meta := map[string]any{
 		"page":    map[string]int{"limit": limit, "offset": offset, "current": offset/limit + 1, "total": (total + limit - 1) / limit},

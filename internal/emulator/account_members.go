@@ -161,17 +161,17 @@ func (s *Server) memberRow(c *call, m *member) row {
 	return row{id: m.id, seq: m.seq, created: m.createdAt, updated: m.updatedAt,
 		fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(m.given),
 			"middle_name": cloneString(m.middle), "family_name": cloneString(m.family)},
-		json: memberJSON(c, m)}
+		render: func() map[string]any { return memberJSON(c, m) }}
 }
 
 func (s *Server) handleMemberList(c *call) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
 	rows := make([]row, 0, len(s.am.members))
 	for _, m := range s.am.members {
 		rows = append(rows, s.memberRow(c, m))
 	}
-	s.mu.Unlock()
 	return listResponse(c, rows, memberListSpec)
 }
 
@@ -189,23 +189,24 @@ func (s *Server) handleMemberGet(c *call, id string) *response {
 // handleMemberMemberships lists the accounts a member belongs to.
 func (s *Server) handleMemberMemberships(c *call, id string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
 	if _, ok := s.am.members[id]; !ok {
-		s.mu.Unlock()
 		return amNotFound("account member", id)
 	}
 	var rows []row
 	for _, ms := range s.am.memberships {
 		if ms.memberID == id {
-			j := membershipJSON(c, ms, true)
-			j["relationships"] = map[string]any{
-				"account":        map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}},
-				"account_member": map[string]any{"data": map[string]any{"id": ms.memberID, "type": "account_member"}},
-			}
-			rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt, json: j})
+			rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt, render: func() map[string]any {
+				j := membershipJSON(c, ms, true)
+				j["relationships"] = map[string]any{
+					"account":        map[string]any{"data": map[string]any{"id": ms.accountID, "type": "account"}},
+					"account_member": map[string]any{"data": map[string]any{"id": ms.memberID, "type": "account_member"}},
+				}
+				return j
+			}})
 		}
 	}
-	s.mu.Unlock()
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: this list cannot be filtered", "")
 	}

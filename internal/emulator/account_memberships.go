@@ -57,39 +57,38 @@ var membershipListSpec = listSpec{ops: map[string]map[string]bool{"account_membe
 
 func (s *Server) handleMembershipList(c *call, accountID string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
 	if _, ok := s.am.accounts[accountID]; !ok {
-		s.mu.Unlock()
 		return amNotFound("account", accountID)
 	}
+	include := c.r.URL.Query().Get("include")
+	if include != "" && include != "account_member" {
+		return amError(http.StatusBadRequest, "include must be account_member", "")
+	}
 	var rows []row
-	included := []map[string]any{}
+	var onPage []string // the members of the listed page, for include
 	for _, ms := range s.am.memberships {
 		if ms.accountID != accountID {
 			continue
 		}
 		mid := ms.memberID
 		rows = append(rows, row{id: ms.id, seq: ms.seq, created: ms.createdAt, updated: ms.updatedAt,
-			fields: map[string]*string{"account_member_id": &mid}, json: membershipJSON(c, ms, true)})
-	}
-	include := c.r.URL.Query().Get("include")
-	if include == "account_member" {
-		for _, r := range rows {
-			if m, ok := s.am.members[deref(r.fields["account_member_id"])]; ok {
-				included = append(included, memberJSON(c, m))
-			}
-		}
-	}
-	s.mu.Unlock()
-	if include != "" && include != "account_member" {
-		return amError(http.StatusBadRequest, "include must be account_member", "")
+			fields: map[string]*string{"account_member_id": &mid}, render: func() map[string]any {
+				onPage = append(onPage, ms.memberID)
+				return membershipJSON(c, ms, true)
+			}})
 	}
 	resp := listResponse(c, rows, membershipListSpec)
 	if include == "" || resp.status != http.StatusOK {
 		return resp
 	}
-	// Re-render with the included members of the listed page (a superset is
-	// harmless: clients look members up by id).
+	included := []map[string]any{}
+	for _, id := range onPage {
+		if m, ok := s.am.members[id]; ok {
+			included = append(included, memberJSON(c, m))
+		}
+	}
 	return withIncluded(resp, map[string]any{"account_members": included})
 }
 
@@ -309,9 +308,9 @@ func (s *Server) handleMembershipSettingsUpdate(c *call) *response {
 // the account.
 func (s *Server) handleUnassignedMembers(c *call, accountID string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
 	if _, ok := s.am.accounts[accountID]; !ok {
-		s.mu.Unlock()
 		return amNotFound("account", accountID)
 	}
 	assigned := map[string]bool{}
@@ -326,6 +325,5 @@ func (s *Server) handleUnassignedMembers(c *call, accountID string) *response {
 			rows = append(rows, s.memberRow(c, m))
 		}
 	}
-	s.mu.Unlock()
 	return listResponse(c, rows, memberListSpec)
 }

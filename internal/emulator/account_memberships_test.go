@@ -42,6 +42,12 @@ func TestMembershipCRUD(t *testing.T) {
 	if r.status != http.StatusOK || len(inc) != 2 {
 		t.Errorf("include: %d %s", r.status, r.body)
 	}
+	r = h.api(http.MethodGet, base+"?include=account_member&page[limit]=1", nil, nil)
+	inc, _ = r.json(t)["included"].(map[string]any)["account_members"].([]any)
+	listed := r.json(t)["data"].([]any)[0].(map[string]any)["account_member_id"]
+	if len(inc) != 1 || inc[0].(map[string]any)["id"] != listed {
+		t.Errorf("include on a page of one: %s", r.body)
+	}
 	wantError(t, "include other", h.api(http.MethodGet, base+"?include=account", nil, nil), 400, "")
 
 	// PUT carries core-flow data only; the member cannot change.

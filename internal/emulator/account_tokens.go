@@ -24,8 +24,36 @@ type MemberToken struct {
 	Expires         time.Time `json:"expires"`
 }
 
-// The mechanisms the API documents; only password is emulated.
-var otherMechanisms = map[string]bool{"oidc": true, "passwordless": true, "self_signup": true, "account_management_authentication_token": true}
+// memberTokenHeader carries a member token to the API, beside the store's
+// own Authorization.
+const memberTokenHeader = "EP-Account-Management-Authentication-Token"
+
+const (
+	mechanismPassword = "password"
+	mechanismSwitch   = "account_management_authentication_token"
+)
+
+// The other mechanisms the API documents, which are not emulated.
+var otherMechanisms = map[string]bool{"oidc": true, "passwordless": true, "self_signup": true}
+
+// authorizeMemberToken lets a storefront's token (implicit) read an account
+// when it sends a live member token for that account.
+func (s *Server) authorizeMemberToken(r *http.Request, accountID string) *response {
+	tok := r.Header.Get(memberTokenHeader)
+	if tok == "" {
+		return forbidden("this token cannot manage Account Management objects; use a client_credentials token, or send an " + memberTokenHeader + " header")
+	}
+	s.mu.Lock()
+	t, ok := s.am.memberTokens[tok]
+	s.mu.Unlock()
+	if !ok || !time.Now().Before(t.expires) {
+		return amError(http.StatusUnauthorized, "the "+memberTokenHeader+" is not valid or has expired", "")
+	}
+	if t.accountID != accountID {
+		return amError(http.StatusForbidden, "the "+memberTokenHeader+" is for another account", "")
+	}
+	return nil
+}
 
 // handleMemberToken answers a wrong password, an unknown username and an
 // unknown profile alike with a 401 that names none of them (S1 lists only
@@ -38,16 +66,19 @@ func (s *Server) handleMemberToken(c *call) *response {
 		return errResp
 	}
 	mech := b.required("authentication_mechanism")
-	if mech != "" && mech != "password" {
-		if otherMechanisms[mech] {
-			b.fail(http.StatusUnprocessableEntity, "the emulator supports only the password authentication_mechanism", "authentication_mechanism")
-		} else {
-			b.fail(http.StatusBadRequest, `authentication_mechanism must be one of "password", "oidc", "passwordless", "self_signup" or "account_management_authentication_token"`, "authentication_mechanism")
-		}
+	switch {
+	case mech == "" || mech == mechanismPassword || mech == mechanismSwitch:
+	case otherMechanisms[mech]:
+		b.fail(http.StatusUnprocessableEntity, "the emulator supports only the password and account_management_authentication_token mechanisms", "authentication_mechanism")
+	default:
+		b.fail(http.StatusBadRequest, `authentication_mechanism must be one of "password", "oidc", "passwordless", "self_signup" or "account_management_authentication_token"`, "authentication_mechanism")
 	}
-	profileID := b.required("password_profile_id")
-	username := b.required("username")
-	password := b.required("password")
+	var profileID, username, password string
+	if mech != mechanismSwitch {
+		profileID = b.required("password_profile_id")
+		username = b.required("username")
+		password = b.required("password")
+	}
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
@@ -59,11 +90,21 @@ func (s *Server) handleMemberToken(c *call) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	p := s.findUAPPIByPasswordLocked(profileID, username, password)
-	if p == nil || s.am.profiles[p.profileID].realmID != s.am.accountRealmID {
-		return amError(http.StatusUnauthorized, "invalid username or password", "")
+	var memberID string
+	if mech == mechanismSwitch {
+		// Switching account or refreshing: the current token is the proof.
+		t, ok := s.am.memberTokens[c.r.Header.Get(memberTokenHeader)]
+		if !ok || !time.Now().Before(t.expires) {
+			return amError(http.StatusUnauthorized, "a live account management authentication token is required in the "+memberTokenHeader+" header", "")
+		}
+		memberID = t.memberID
+	} else {
+		p := s.findUAPPIByPasswordLocked(profileID, username, password)
+		if p == nil || s.am.profiles[p.profileID].realmID != s.am.accountRealmID {
+			return amError(http.StatusUnauthorized, "invalid username or password", "")
+		}
+		memberID = p.uaiID
 	}
-	memberID := p.uaiID
 	var list []*membership
 	for _, ms := range s.am.memberships {
 		if ms.memberID == memberID {

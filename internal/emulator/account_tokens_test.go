@@ -134,3 +134,43 @@ func TestMemberTokenRefusals(t *testing.T) {
 		t.Errorf("implicit login: %d %s", r.status, r.body)
 	}
 }
+
+// A storefront (implicit token) reads its shopper's account with the member
+// token, and the token refreshes itself through the
+// account_management_authentication_token mechanism.
+func TestMemberTokenUse(t *testing.T) {
+	h := newAMHarness(t, -1)
+	prof := h.profile("Default", "")
+	uid := h.uai("Ann", "ann@example.com")
+	h.password(uid, prof, "ann", "password1")
+	mine, other := h.account(map[string]any{"name": "Mine"}), h.account(map[string]any{"name": "Other"})
+	h.mustCreate("/v2/accounts/"+mine+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})
+	tok := h.login(prof, "ann", "password1").json(t)["data"].([]any)[0].(map[string]any)["token"].(string)
+
+	form := url.Values{"grant_type": {"implicit"}, "client_id": {testClientID}}
+	h.token = h.mustRaw(http.MethodPost, "/oauth/access_token", "application/x-www-form-urlencoded", []byte(form.Encode())).json(t)["access_token"].(string)
+	hdr := map[string]string{"EP-Account-Management-Authentication-Token": tok}
+	if r := h.api(http.MethodGet, "/v2/accounts/"+mine, nil, hdr); r.status != http.StatusOK || r.data(t)["name"] != "Mine" {
+		t.Errorf("own account with the member token: %d %s", r.status, r.body)
+	}
+	wantError(t, "another account", h.api(http.MethodGet, "/v2/accounts/"+other, nil, hdr), 403, "")
+	if r := h.api(http.MethodGet, "/v2/accounts/"+mine, nil, nil); r.status != http.StatusForbidden {
+		t.Errorf("without the member token: %d", r.status)
+	}
+	wantError(t, "bad member token", h.api(http.MethodGet, "/v2/accounts/"+mine, nil, map[string]string{"EP-Account-Management-Authentication-Token": "x"}), 401, "")
+	if r := h.api(http.MethodPut, "/v2/accounts/"+mine, body("account", map[string]any{"name": "x"}), hdr); r.status != http.StatusForbidden {
+		t.Errorf("PUT with the member token: %d", r.status)
+	}
+
+	switchBody := body("account_management_authentication_token", map[string]any{"authentication_mechanism": "account_management_authentication_token"})
+	r := h.api(http.MethodPost, "/v2/account-members/tokens", switchBody, hdr)
+	if r.status != http.StatusCreated || len(r.json(t)["data"].([]any)) != 1 {
+		t.Fatalf("refresh: %d %s", r.status, r.body)
+	}
+	if fresh := r.json(t)["data"].([]any)[0].(map[string]any)["token"].(string); fresh == tok {
+		t.Error("refresh returned the same token")
+	}
+	wantError(t, "refresh without a token", h.api(http.MethodPost, "/v2/account-members/tokens", switchBody, nil), 401, "")
+	h.srv.DeleteUserAuthenticationInfo(uid)
+	wantError(t, "refresh after the member was deleted", h.api(http.MethodPost, "/v2/account-members/tokens", switchBody, hdr), 401, "")
+}

@@ -136,15 +136,15 @@ var accountListSpec = listSpec{
 
 func (s *Server) handleAccountList(c *call) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	rows := make([]row, 0, len(s.am.accounts))
 	for _, a := range s.am.accounts {
 		name := a.name
 		rows = append(rows, row{id: a.id, seq: a.seq, created: a.createdAt, updated: a.updatedAt,
 			fields: map[string]*string{"name": &name, "legal_name": cloneString(a.legalName),
 				"registration_id": cloneString(a.registrationID), "external_ref": cloneString(a.externalRef)},
-			json: s.accountJSON(c, a)})
+			render: func() map[string]any { return s.accountJSON(c, a) }})
 	}
-	s.mu.Unlock()
 	return listResponse(c, rows, accountListSpec)
 }
 

@@ -182,11 +182,11 @@ func realmJSON(c *call, r *realm) map[string]any {
 // handleRealmList pages the realms; the list takes no filters.
 func (s *Server) handleRealmList(c *call) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	rows := make([]row, 0, len(s.am.realms))
 	for _, r := range s.am.realms {
-		rows = append(rows, row{id: r.id, seq: r.seq, created: r.createdAt, updated: r.updatedAt, json: realmJSON(c, r)})
+		rows = append(rows, row{id: r.id, seq: r.seq, created: r.createdAt, updated: r.updatedAt, render: func() map[string]any { return realmJSON(c, r) }})
 	}
-	s.mu.Unlock()
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: realms cannot be filtered", "")
 	}

@@ -1,5 +1,7 @@
 // Package emulator is an in-memory emulator of the Moltin (Elastic Path
-// Commerce Cloud) auth and customers API, served as an http.Handler.
+// Commerce Cloud) auth, customers and Account Management API (accounts,
+// account members and their logins: account_management.go and its
+// neighbours), served as an http.Handler.
 //
 // It exists so that unit tests, Terraform acceptance tests, the demo and the
 // benchmark can run offline against something that behaves like the real API,

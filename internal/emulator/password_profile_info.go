@@ -125,17 +125,16 @@ func (s *Server) checkUsernameLocked(prof *passwordProfile, username, self strin
 
 func (s *Server) handleUAPPIList(c *call, realmID, uaiID string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, errResp := s.uaiLocked(realmID, uaiID); errResp != nil {
-		s.mu.Unlock()
 		return errResp
 	}
 	var rows []row
 	for _, p := range s.am.uappis {
 		if p.uaiID == uaiID {
-			rows = append(rows, row{id: p.id, seq: p.seq, created: p.createdAt, updated: p.updatedAt, json: uappiJSON(c, realmID, p)})
+			rows = append(rows, row{id: p.id, seq: p.seq, created: p.createdAt, updated: p.updatedAt, render: func() map[string]any { return uappiJSON(c, realmID, p) }})
 		}
 	}
-	s.mu.Unlock()
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: this list cannot be filtered", "")
 	}

@@ -85,8 +85,8 @@ func parseProfileInput(body []byte, create bool) (profileInput, *response) {
 
 func (s *Server) handleProfileList(c *call, realmID string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, ok := s.am.realms[realmID]; !ok {
-		s.mu.Unlock()
 		return amNotFound("authentication realm", realmID)
 	}
 	var rows []row
@@ -94,10 +94,9 @@ func (s *Server) handleProfileList(c *call, realmID string) *response {
 		if p.realmID == realmID {
 			name := p.name
 			rows = append(rows, row{id: p.id, seq: p.seq, created: p.createdAt, updated: p.updatedAt,
-				fields: map[string]*string{"name": &name}, json: profileJSON(c, p)})
+				fields: map[string]*string{"name": &name}, render: func() map[string]any { return profileJSON(c, p) }})
 		}
 	}
-	s.mu.Unlock()
 	// The list has paging but no documented filters.
 	if c.r.URL.Query().Get("filter") != "" {
 		return amError(http.StatusBadRequest, "Could not parse the supplied filter: password profiles cannot be filtered", "")

@@ -115,13 +115,13 @@ func (u *uai) row(c *call) row {
 	return row{id: u.id, seq: u.seq, created: u.createdAt, updated: u.updatedAt,
 		fields: map[string]*string{"name": &name, "email": &email, "given_name": cloneString(u.given),
 			"middle_name": cloneString(u.middle), "family_name": cloneString(u.family)},
-		json: uaiJSON(c, u)}
+		render: func() map[string]any { return uaiJSON(c, u) }}
 }
 
 func (s *Server) handleUAIList(c *call, realmID string) *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, ok := s.am.realms[realmID]; !ok {
-		s.mu.Unlock()
 		return amNotFound("authentication realm", realmID)
 	}
 	var rows []row
@@ -130,7 +130,6 @@ func (s *Server) handleUAIList(c *call, realmID string) *response {
 			rows = append(rows, u.row(c))
 		}
 	}
-	s.mu.Unlock()
 	return listResponse(c, rows, uaiListSpec)
 }
 

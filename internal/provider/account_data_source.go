@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -25,6 +26,19 @@ func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} 
 
 type accountDataSource struct {
 	client *moltin.Client
+}
+
+// accountDataModel is the data source's account: the resource's attributes
+// without the custom fields.
+type accountDataModel struct {
+	ID             types.String      `tfsdk:"id"`
+	Name           types.String      `tfsdk:"name"`
+	LegalName      types.String      `tfsdk:"legal_name"`
+	RegistrationID types.String      `tfsdk:"registration_id"`
+	ExternalRef    types.String      `tfsdk:"external_ref"`
+	ParentID       types.String      `tfsdk:"parent_id"`
+	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt      timetypes.RFC3339 `tfsdk:"updated_at"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -49,10 +63,6 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"parent_id":       computed("The parent account's ID; null for a top-level account."),
 			"created_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was created (RFC 3339).", Computed: true},
 			"updated_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was last changed (RFC 3339).", Computed: true},
-			customFieldsAttr: schema.DynamicAttribute{
-				MarkdownDescription: "The account's non-null values of the `accounts` flow's fields (declared with `moltin_custom_field`), as one object; null when it has none.",
-				Computed:            true,
-			},
 		},
 	}
 }
@@ -66,7 +76,7 @@ func (d *accountDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m accountModel
+	var m accountDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -108,7 +118,9 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return
 		}
 	}
-	m.setFromAPI(a)
-	m.CustomFields = customAfterRead(ctx, m.CustomFields, a.Custom, true, &resp.Diagnostics)
+	var full accountModel
+	full.setFromAPI(a)
+	m = accountDataModel{ID: full.ID, Name: full.Name, LegalName: full.LegalName, RegistrationID: full.RegistrationID,
+		ExternalRef: full.ExternalRef, ParentID: full.ParentID, CreatedAt: full.CreatedAt, UpdatedAt: full.UpdatedAt}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -180,7 +180,16 @@ func TestAccShopper_lifecycle(t *testing.T) {
 					}
 					return env.wire("the create's requests", func() error {
 						env.logRequests("create of one shopper (profile, account, member, membership" + map[bool]string{true: ", login", false: ""}[wo] + ")")
-						got := kinds(env.amMutations())
+						// The membership POST is refused (404) while the API has
+						// not built the member yet, and sent again: the changes
+						// made are the ones answered with success.
+						var made []emulator.Request
+						for _, r := range env.amMutations() {
+							if r.Status < 300 {
+								made = append(made, r)
+							}
+						}
+						got := kinds(made)
 						want := []string{emulator.KindPasswordProfileCreate, emulator.KindAccountCreate, emulator.KindUAICreate, emulator.KindUAPPICreate, emulator.KindMembershipCreate}
 						sortedGot, sortedWant := append([]string{}, got...), append([]string{}, want...)
 						sortStrings(sortedGot)

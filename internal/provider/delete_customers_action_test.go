@@ -666,6 +666,9 @@ func TestDeleteCustomersAction_AlreadyGone(t *testing.T) {
 	s := newActionServer(t, env, nil)
 	matching, _ := seedStore(t, env)
 	newest := matching[len(matching)-1]
+	// Slowed down, so that the action is far from the newest when the test
+	// deletes it.
+	env.emulator().SetFaults(emulator.Faults{Latency: 5 * time.Millisecond})
 
 	r := s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "Leftover *"}), func(msg string) {
 		if strings.HasPrefix(msg, "Found ") && !env.DeleteCustomer(newest) {
@@ -711,6 +714,9 @@ func TestDeleteCustomersAction_APIError(t *testing.T) {
 		env := newTestEnv(t, emulator.Config{})
 		s := newActionServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
 		matching, others := seedStore(t, env)
+		// Slowed down, so that few deletes are sent between the message
+		// and the fault.
+		env.emulator().SetFaults(emulator.Faults{Latency: 10 * time.Millisecond})
 		r := s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "Leftover *"}), func(msg string) {
 			if strings.HasPrefix(msg, "Deleted 100 of") {
 				env.emulator().SetFaults(emulator.Faults{Rate5xx: 1, Seed: 1})
@@ -733,8 +739,11 @@ func TestDeleteCustomersAction_APIError(t *testing.T) {
 		switch {
 		case found != 250 || gone != 0 || deleted+failed+notSent != 250:
 			t.Errorf("counts do not add up: %s", errs[0].Detail)
-		case deleted < 100 || deleted > 100+2*bulkDeleteWorkers:
-			t.Errorf("%d deleted; want the 100 before the fault and at most those under way", deleted)
+		case deleted < 100 || deleted > 150:
+			// Those under way at the fault, and those sent while the test
+			// read the message and set it (a few at most; more on a
+			// loaded machine).
+			t.Errorf("%d deleted; want the 100 before the fault and about those under way", deleted)
 		case failed < 1 || failed > bulkDeleteWorkers || failed != failedSent:
 			t.Errorf("%d failed, %d DELETEs answered 5xx: want the same, between 1 and %d", failed, failedSent, bulkDeleteWorkers)
 		case len(deletes[204]) != deleted:
@@ -821,8 +830,10 @@ func TestDeleteCustomersAction_Interrupt(t *testing.T) {
 				// A DELETE abandoned on the wire would show here: made by the
 				// API, but not counted as deleted.
 				t.Errorf("DELETEs by status %v; want %d, all answered 204 and counted", mapLens(deletes), deleted)
-			case deleted > 100+2*bulkDeleteWorkers:
-				t.Errorf("%d deleted; want the 100 before the stop and at most those under way", deleted)
+			case deleted < 100 || deleted > 150:
+				// Those under way at the stop, and those sent while the
+				// test read the message and stopped it (a few at most).
+				t.Errorf("%d deleted; want the 100 before the stop and about those under way", deleted)
 			case took > 20*latency:
 				t.Errorf("returned %s after the stop; want about one request's latency (%s)", took, latency)
 			}
