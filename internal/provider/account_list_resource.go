@@ -92,6 +92,7 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 		if req.IncludeResource {
 			var m accountModel
 			m.setFromAPI(a)
+			m.CustomFields = customAfterRead(ctx, m.CustomFields, a.Custom, true, &result.Diagnostics)
 			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		}
 	})

@@ -474,7 +474,7 @@ func (r *customFieldResource) Create(ctx context.Context, req resource.CreateReq
 	tflog.Info(ctx, "Created Moltin custom field", map[string]any{"field_id": f.ID, "flow": flowSlug})
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, f.ID)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
 }
 
 // addError shows an API error on the attribute it points at.
@@ -510,7 +510,7 @@ func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	f, err := r.client.GetField(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
 		tflog.Warn(ctx, "Moltin custom field no longer exists; removing it from the state", map[string]any{"field_id": state.ID.ValueString()})
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -528,7 +528,7 @@ func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, f)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, f.ID)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
 }
 
 func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -578,7 +578,7 @@ func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, f.ID)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
 }
 
 // Delete deletes the field only: the core flow stays, since the API
@@ -609,5 +609,5 @@ func (r *customFieldResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 }

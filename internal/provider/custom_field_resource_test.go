@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
@@ -397,5 +398,33 @@ func TestAccCustomField_newFlowAtOnce(t *testing.T) {
 				return nil
 			},
 		}},
+	})
+}
+
+// TestAccCustomField_identity: the field's identity is its id, and an
+// import block's identity imports it (Terraform 1.12+, OpenTofu 1.12+).
+func TestAccCustomField_identity(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	t.Cleanup(env.deleteOwnFields)
+	cfg := env.providerBlock() + fmt.Sprintf("resource \"moltin_custom_field\" \"f\" {\n  flow = \"customers\"\n  slug = %q\n  name = \"Segment\"\n  field_type = \"string\"\n  format = \"slug\"\n}\n", env.fieldSlug("segment"))
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("moltin_custom_field.f", map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuid)}),
+				},
+			},
+			{
+				ResourceName:    "moltin_custom_field.f",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				Config:          cfg,
+			},
+		},
 	})
 }
