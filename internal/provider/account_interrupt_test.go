@@ -16,7 +16,8 @@ const (
 	shopperAfter = 8 // members made when the signal is sent
 )
 
-// TestAccInterrupt_shoppers sends SIGINT to a real CLI while it creates 30
+// TestAccInterrupt_shoppers interrupts a real CLI, with SIGINT to the CLI
+// and with SIGTERM to its process group (issue 21), while it creates 30
 // shoppers (an account, a member with a password, and the membership of
 // each, under one password profile), against an emulator answering in
 // interruptLatency: no account, member or membership is left that the
@@ -25,6 +26,15 @@ const (
 func TestAccInterrupt_shoppers(t *testing.T) {
 	cli, providerDir := requireCLI(t, "the interrupt tests")
 	t.Parallel()
+	for _, in := range []interruption{sigintCLI, sigtermGroup} {
+		t.Run(in.key, func(t *testing.T) {
+			t.Parallel()
+			interruptedShoppers(t, cli, providerDir, in)
+		})
+	}
+}
+
+func interruptedShoppers(t *testing.T, cli, providerDir string, in interruption) {
 	srv, err := emulator.Start(emulator.Config{Faults: emulator.Faults{Latency: interruptLatency}})
 	if err != nil {
 		t.Fatal(err)
@@ -70,15 +80,15 @@ resource "moltin_account_membership" "ms" {
 		env:  []string{"EPCC_CLIENT_ID=" + emulator.DefaultClientID, "EPCC_CLIENT_SECRET=" + emulator.DefaultClientSecret},
 		name: filepath.Base(cli)}
 
-	res, _ := r.signalled(sigintCLI, func() bool { return len(srv.UserAuthenticationInfos()) >= shopperAfter }, append([]string{"apply"}, applyArgs...)...)
+	res, _ := r.signalled(in, func() bool { return len(srv.UserAuthenticationInfos()) >= shopperAfter }, append([]string{"apply"}, applyArgs...)...)
 	t.Logf("the interrupted apply exited %d; its errors: %s", res.ExitCode, errorSummaries(res.Stderr))
 	f := shopperFigures(t, srv, w.Dir)
-	t.Logf("shopper interrupt figures (%s, SIGINT during apply): %s", r.name, f)
+	t.Logf("shopper interrupt figures (%s, %s during apply): %s", r.name, in.name, f)
 	if f.members["emulator"] >= shopperCount {
-		t.Errorf("the run made all %d members before SIGINT took effect: the test proves nothing", shopperCount)
+		t.Errorf("the run made all %d members before %s took effect: the test proves nothing", shopperCount, in.name)
 	}
 	if f.orphans != 0 || f.halfMade != 0 {
-		t.Errorf("after SIGINT: %d objects in the emulator that the state does not know, %d members without a password info", f.orphans, f.halfMade)
+		t.Errorf("after %s: %d objects in the emulator that the state does not know, %d members without a password info", in.name, f.orphans, f.halfMade)
 	}
 
 	r.apply(false)
