@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // AccountAuthSettings is the store's one account-authentication settings
@@ -111,6 +113,9 @@ var accountRealms = &realmCache{ids: map[string]string{}}
 type realmCache struct {
 	mu  sync.Mutex
 	ids map[string]string
+	// lookups makes the concurrent first calls for one store share one
+	// GET of the settings: a run starts many member creates at once.
+	lookups singleflight.Group
 }
 
 func (r *realmCache) get(store string) string {
@@ -126,17 +131,35 @@ func (r *realmCache) put(store, id string) {
 }
 
 // AccountRealmID returns the store's Account Management realm id, read once
-// per process from the account-authentication settings.
+// per process from the account-authentication settings; concurrent first
+// calls share one read.
 func (c *Client) AccountRealmID(ctx context.Context) (string, error) {
-	if id := accountRealms.get(c.realmKey); id != "" {
-		return id, nil
+	for {
+		if id := accountRealms.get(c.realmKey); id != "" {
+			return id, nil
+		}
+		ch := accountRealms.lookups.DoChan(c.realmKey, func() (any, error) {
+			return c.GetAccountAuthSettings(ctx)
+		})
+		var res singleflight.Result
+		select {
+		case res = <-ch:
+		case <-ctx.Done():
+			// The shared GET goes on for the callers still waiting.
+			return "", ctx.Err()
+		}
+		if res.Err != nil {
+			// A read that ended because its caller was stopped is not an
+			// answer for a caller that was not: read again.
+			if res.Shared && ctx.Err() == nil && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded)) {
+				continue
+			}
+			return "", res.Err
+		}
+		s, _ := res.Val.(AccountAuthSettings)
+		if s.RealmID == "" {
+			return "", errors.New("GET " + accountAuthSettingsPath + ": the answer names no authentication realm (relationships.authentication_realm): is Account Management enabled on this store?")
+		}
+		return s.RealmID, nil
 	}
-	s, err := c.GetAccountAuthSettings(ctx)
-	if err != nil {
-		return "", err
-	}
-	if s.RealmID == "" {
-		return "", errors.New("GET " + accountAuthSettingsPath + ": the answer names no authentication realm (relationships.authentication_realm): is Account Management enabled on this store?")
-	}
-	return s.RealmID, nil
 }

@@ -3,6 +3,7 @@ package moltin
 import (
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,5 +143,43 @@ func TestCreateUserAuthInfo_lostAnswerIsAdopted(t *testing.T) {
 	}
 	if n := len(api.UserAuthenticationInfos()); n != 1 || api.UserAuthenticationInfos()[0].ID != u.ID {
 		t.Fatalf("%d UAIs, want the one made", n)
+	}
+}
+
+// TestAccountRealmID_concurrentFirstCallsShareOneRead: many member
+// requests start at once in a run, each needing the realm; they share one
+// GET of the settings, so a run's requests are the same however they race.
+func TestAccountRealmID_concurrentFirstCallsShareOneRead(t *testing.T) {
+	// The latency keeps the first GET on the wire while the others start.
+	api := newTestAPI(t, emulator.Config{Faults: emulator.Faults{Latency: 100 * time.Millisecond}})
+	c := newTestClient(t, api)
+	const callers = 20
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	ids := make([]string, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ids[i], errs[i] = c.AccountRealmID(t.Context())
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil || ids[i] != api.AccountRealmID() {
+			t.Fatalf("caller %d: realm %q, error %v; want %q", i, ids[i], errs[i], api.AccountRealmID())
+		}
+	}
+	gets := 0
+	for _, q := range api.Requests() {
+		if q.Kind == emulator.KindAccountSettingsGet {
+			gets++
+		}
+	}
+	if gets != 1 {
+		t.Errorf("%d concurrent first calls sent %d GETs of the settings; want 1", callers, gets)
 	}
 }
