@@ -28,18 +28,38 @@ func (f amForm) String() string {
 // amSteps are the create and destroy of N Account Management shoppers in
 // form f. A member is two POSTs (its user authentication info and its
 // password profile info); the first member create of a process reads the
-// account authentication settings once (the realm).
-func amSteps(o options, f amForm, apply, destroy []string) []step {
+// account authentication settings once (the realm), shared by the
+// concurrent first calls. Members appear at once in these steps; with
+// withDelay, a create and destroy at the emulator's default member delay
+// follow, whose membership retries (a refused POST and a GET of the member
+// per wait) are reported against the same minimum but not checked: their
+// number depends on timing.
+func amSteps(o options, f amForm, apply, destroy []string, withDelay bool) []step {
 	n := o.n
 	cfg := version{password: 1, clientRPS: true, am: f}
-	return []step{
+	out := []step{
 		{name: "create Account Management shoppers, " + f.String(), args: apply, cfg: cfg, check: expectAMShoppers(n),
-			min: map[string]int{
-				emulator.KindToken: 1, emulator.KindAccountSettingsGet: 1, emulator.KindPasswordProfileCreate: 1,
-				emulator.KindAccountCreate: n, emulator.KindUAICreate: n, emulator.KindUAPPICreate: n, emulator.KindMembershipCreate: n,
-			}},
+			min: amCreateMin(n)},
 		{name: "destroy Account Management shoppers, " + f.String(), args: destroy, cfg: cfg, check: expectAMShoppers(0),
 			min: amDestroyMin(n)},
+	}
+	if withDelay {
+		d := emulator.DefaultMemberDelay
+		out = append(out,
+			step{name: fmt.Sprintf("create Account Management shoppers, %s, member delay %s", f, d), args: apply, cfg: cfg, check: expectAMShoppers(n),
+				min: amCreateMin(n), memberDelay: d, reportOnly: true},
+			step{name: fmt.Sprintf("destroy Account Management shoppers, %s, member delay %s", f, d), args: destroy, cfg: cfg, check: expectAMShoppers(0),
+				min: amDestroyMin(n), memberDelay: d, reportOnly: true})
+	}
+	return out
+}
+
+// amCreateMin is one token, one read of the settings, the profile, and per
+// shopper an account, a member (two POSTs) and a membership.
+func amCreateMin(n int) map[string]int {
+	return map[string]int{
+		emulator.KindToken: 1, emulator.KindAccountSettingsGet: 1, emulator.KindPasswordProfileCreate: 1,
+		emulator.KindAccountCreate: n, emulator.KindUAICreate: n, emulator.KindUAPPICreate: n, emulator.KindMembershipCreate: n,
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -54,6 +55,35 @@ func TestPrintTargetsReportsExtraRequests(t *testing.T) {
 	buf.Reset()
 	if got := printTargets(&buf, o, [][]result{{ok}, {extra}}, []result{ok}); !strings.Contains(got, "create (5 for 4)") {
 		t.Errorf("printTargets with an extra token = %q, want it named\n%s", got, buf.String())
+	}
+}
+
+// A step whose count depends on timing (members appearing after a delay)
+// is reported beside its minimum, with the extra requests by kind, and
+// never fails the run; an exact step over its minimum still does.
+func TestPrintTargetsReportOnlyStep(t *testing.T) {
+	o := options{parallelism: 10, latency: 20 * time.Millisecond, rateLimit: 25}
+	min := amCreateMin(2)
+	delayed := result{step: step{name: "create shoppers, member delay", min: min, reportOnly: true},
+		byKind: map[string]int{}, wall: time.Second, baseline: time.Second}
+	for k, v := range min {
+		delayed.byKind[k] = v
+	}
+	delayed.byKind[emulator.KindMembershipCreate] += 3
+	delayed.byKind[emulator.KindAccountMemberGet] += 3
+	var buf bytes.Buffer
+	if got := printTargets(&buf, o, [][]result{{delayed}}, []result{delayed}); got != "" {
+		t.Errorf("a report-only step failed the run: %q\n%s", got, buf.String())
+	}
+	want := fmt.Sprintf("- create shoppers, member delay (reported, not checked): 17 requests for the minimum 11, ratio 1.55; the extra by kind: %s +3, %s +3",
+		emulator.KindAccountMemberGet, emulator.KindMembershipCreate)
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("printTargets does not report the delayed step as\n%s\n%s", want, buf.String())
+	}
+	exact := delayed
+	exact.reportOnly = false
+	if got := printTargets(&buf, o, [][]result{{exact}}, []result{exact}); !strings.Contains(got, "(17 for 11)") {
+		t.Errorf("an exact step over its minimum passed: %q", got)
 	}
 }
 
