@@ -63,10 +63,10 @@ func TestPrintTargetsReportsExtraRequests(t *testing.T) {
 // never fails the run; an exact step over its minimum still does.
 func TestPrintTargetsReportOnlyStep(t *testing.T) {
 	o := options{parallelism: 10, latency: 20 * time.Millisecond, rateLimit: 25}
-	min := amCreateMin(2)
-	delayed := result{step: step{name: "create shoppers, member delay", min: min, reportOnly: true},
+	minimum := amCreateMin(2)
+	delayed := result{step: step{name: "create shoppers, member delay", min: minimum, reportOnly: true},
 		byKind: map[string]int{}, wall: time.Second, baseline: time.Second}
-	for k, v := range min {
+	for k, v := range minimum {
 		delayed.byKind[k] = v
 	}
 	delayed.byKind[emulator.KindMembershipCreate] += 3
