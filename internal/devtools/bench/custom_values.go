@@ -47,7 +47,9 @@ func customSteps(o options, apply, destroy []string) []step {
 			min: map[string]int{
 				emulator.KindToken: 2, emulator.KindGet: n, emulator.KindFieldGet: 2,
 				emulator.KindDelete: n, emulator.KindFieldDelete: 2,
-			}},
+			},
+			// The fields' deletes wait for the customers'.
+			serial: 1},
 	}
 }
 
