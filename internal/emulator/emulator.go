@@ -584,6 +584,8 @@ func classify(method, path string) string {
 		return KindCustomerToken
 	case isAddressPath(path):
 		return classifyAddress(method, path)
+	case isFlowPath(path):
+		return classifyFlows(method, path)
 	case strings.HasPrefix(path, "/v2/customers/") && !strings.Contains(strings.TrimPrefix(path, "/v2/customers/"), "/"):
 		switch method {
 		case http.MethodGet:

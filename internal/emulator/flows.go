@@ -156,6 +156,60 @@ func (s *Server) routeFlows(c *call, grant string) *response {
 	return methodNotAllowed("GET, PUT, DELETE")
 }
 
+// Request kinds of flows and fields, so that a request count (the bench's)
+// can tell the fields' setup and reads from the shoppers' requests.
+const (
+	KindFlowList    = "flow-list"
+	KindFlowCreate  = "flow-create"
+	KindFlowGet     = "flow-get"
+	KindFlowUpdate  = "flow-update"
+	KindFlowDelete  = "flow-delete"
+	KindFieldList   = "field-list" // a flow's fields, or every field
+	KindFieldCreate = "field-create"
+	KindFieldGet    = "field-get"
+	KindFieldUpdate = "field-update"
+	KindFieldDelete = "field-delete"
+)
+
+// classifyFlows is the kind of a request to a flow path, as routeFlows
+// routes it.
+func classifyFlows(method, path string) string {
+	path = strings.TrimSuffix(path, "/")
+	byMethod := func(list, create, get, update, del string, one bool) string {
+		switch {
+		case !one && method == http.MethodGet:
+			return list
+		case !one && method == http.MethodPost:
+			return create
+		case one && method == http.MethodGet:
+			return get
+		case one && method == http.MethodPut:
+			return update
+		case one && method == http.MethodDelete:
+			return del
+		}
+		return KindOther
+	}
+	if rest, ok := strings.CutPrefix(path, "/v2/fields"); ok {
+		id := strings.TrimPrefix(rest, "/")
+		if strings.Contains(id, "/") {
+			return KindOther
+		}
+		return byMethod(KindFieldList, KindFieldCreate, KindFieldGet, KindFieldUpdate, KindFieldDelete, id != "")
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/v2/flows"), "/")
+	if slug, ok := strings.CutSuffix(rest, "/fields"); ok && slug != "" && !strings.Contains(slug, "/") {
+		if method == http.MethodGet {
+			return KindFieldList
+		}
+		return KindOther
+	}
+	if strings.Contains(rest, "/") {
+		return KindOther
+	}
+	return byMethod(KindFlowList, KindFlowCreate, KindFlowGet, KindFlowUpdate, KindFlowDelete, rest != "")
+}
+
 func isFlowPath(p string) bool {
 	return p == "/v2/flows" || strings.HasPrefix(p, "/v2/flows/") || p == "/v2/fields" || strings.HasPrefix(p, "/v2/fields/")
 }
@@ -480,6 +534,22 @@ func (s *Server) Flows() []Flow {
 		out = append(out, Flow{ID: f.id, Slug: f.slug, Name: f.name, Description: f.description, Enabled: f.enabled})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+// FieldSlugs returns the slugs of the flow's fields, in the order a read
+// lists them; none when there is no such flow.
+func (s *Server) FieldSlugs(flowSlug string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.flowState.flowBySlugLocked(flowSlug)
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for _, fd := range s.flowState.fieldsOfLocked(f.id) {
+		out = append(out, fd.slug)
+	}
 	return out
 }
 

@@ -249,3 +249,39 @@ func TestAccountFlowValues(t *testing.T) {
 		t.Errorf("put: %d %s", r.status, r.body)
 	}
 }
+
+// TestFlowRequestKinds: each flow and field route is logged with its own
+// kind, so that a request count can tell the fields' setup from the rest.
+func TestFlowRequestKinds(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.login()
+	h.srv.ResetRequests()
+	flowID := h.createFlow("customers")
+	h.api(http.MethodGet, "/v2/flows", nil, nil)
+	h.api(http.MethodGet, "/v2/flows/"+flowID, nil, nil)
+	h.api(http.MethodPut, "/v2/flows/"+flowID, flowBody(map[string]any{"description": "d"}), nil)
+	r := h.api(http.MethodPost, "/v2/fields", fieldBody(flowID, map[string]any{"name": "Tier", "slug": "tier", "field_type": "string", "required": false, "enabled": true}), nil)
+	fieldID, _ := r.data(t)["id"].(string)
+	h.api(http.MethodGet, "/v2/flows/customers/fields", nil, nil)
+	h.api(http.MethodGet, "/v2/fields", nil, nil)
+	h.api(http.MethodGet, "/v2/fields/"+fieldID, nil, nil)
+	h.api(http.MethodPut, "/v2/fields/"+fieldID, fieldBody(flowID, map[string]any{"name": "Tier 2"}), nil)
+	if got := h.srv.FieldSlugs("customers"); len(got) != 1 || got[0] != "tier" {
+		t.Errorf("FieldSlugs: %v, want [tier]", got)
+	}
+	h.api(http.MethodDelete, "/v2/fields/"+fieldID, nil, nil)
+	h.api(http.MethodDelete, "/v2/flows/"+flowID, nil, nil)
+	if got := h.srv.FieldSlugs("customers"); len(got) != 0 {
+		t.Errorf("FieldSlugs after the delete: %v", got)
+	}
+	h.api(http.MethodPatch, "/v2/fields", nil, nil)
+	var kinds []string
+	for _, q := range h.srv.Requests() {
+		kinds = append(kinds, q.Kind)
+	}
+	want := []string{KindFlowCreate, KindFlowList, KindFlowGet, KindFlowUpdate, KindFieldCreate, KindFieldList, KindFieldList,
+		KindFieldGet, KindFieldUpdate, KindFieldDelete, KindFlowDelete, KindOther}
+	if strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Fatalf("kinds\n %v\nwant\n %v", kinds, want)
+	}
+}

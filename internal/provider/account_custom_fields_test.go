@@ -50,7 +50,7 @@ func expectAccountBodies(env *testEnv, want ...string) func(*terraform.State) er
 
 // TestAccCustomField_accountValues: custom_fields on moltin_account, in the
 // accounts flow: create, a change and a removal (one PUT each, only that
-// key), a wrong value named at plan time, import.
+// key), the data source's values, a wrong value named at plan time, import.
 func TestAccCustomField_accountValues(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
@@ -107,9 +107,43 @@ resource "moltin_custom_field" "credit" {
 				Check:     expectAccountBodies(env, "PUT "+jsonOf(map[string]any{"type": "account", credit: 3000})),
 			},
 			{
+				// The data source carries every non-null value of the flow,
+				// looked up by id and by name, and writes nothing.
 				PreConfig: env.ResetRequests,
-				Config:    env.providerBlock() + fields + account(removed),
-				Check:     expectAccountBodies(env, "PUT "+jsonOf(map[string]any{"type": "account", credit: nil})),
+				Config: env.providerBlock() + fields + account(changed) + fmt.Sprintf(`
+data "moltin_account" "by_id" {
+  id = moltin_account.a.id
+}
+data "moltin_account" "by_name" {
+  name = %q
+  depends_on = [moltin_account.a]
+}
+`, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.moltin_account.by_id", tfjsonpath.New("custom_fields"), knownvalue.MapExact(map[string]knownvalue.Check{
+						segment: knownvalue.StringExact("b2b"), credit: knownvalue.Int64Exact(3000),
+					})),
+					statecheck.ExpectKnownValue("data.moltin_account.by_name", tfjsonpath.New("custom_fields"), knownvalue.MapExact(map[string]knownvalue.Check{
+						segment: knownvalue.StringExact("b2b"), credit: knownvalue.Int64Exact(3000),
+					})),
+				},
+				Check: expectAccountBodies(env),
+			},
+			{
+				PreConfig: env.ResetRequests,
+				// The data source, read after the PUT, leaves the cleared
+				// (null) value out.
+				Config: env.providerBlock() + fields + account(removed) + `
+data "moltin_account" "by_id" {
+  id = moltin_account.a.id
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.moltin_account.by_id", tfjsonpath.New("custom_fields"), knownvalue.MapExact(map[string]knownvalue.Check{
+						segment: knownvalue.StringExact("b2b"),
+					})),
+				},
+				Check: expectAccountBodies(env, "PUT "+jsonOf(map[string]any{"type": "account", credit: nil})),
 			},
 			{
 				Config:      env.providerBlock() + fields + account("    (moltin_custom_field.segment.slug) = \"retail\""),

@@ -28,8 +28,8 @@ type accountDataSource struct {
 	client *moltin.Client
 }
 
-// accountDataModel is the data source's account: the resource's attributes
-// without the custom fields.
+// accountDataModel is the data source's account: the resource's attributes,
+// with every non-null value of the accounts flow in custom_fields.
 type accountDataModel struct {
 	ID             types.String      `tfsdk:"id"`
 	Name           types.String      `tfsdk:"name"`
@@ -39,6 +39,7 @@ type accountDataModel struct {
 	ParentID       types.String      `tfsdk:"parent_id"`
 	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
 	UpdatedAt      timetypes.RFC3339 `tfsdk:"updated_at"`
+	CustomFields   types.Dynamic     `tfsdk:"custom_fields"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -63,6 +64,11 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"parent_id":       computed("The parent account's ID; null for a top-level account."),
 			"created_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was created (RFC 3339).", Computed: true},
 			"updated_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was last changed (RFC 3339).", Computed: true},
+			customFieldsAttr: schema.DynamicAttribute{
+				MarkdownDescription: "The account's non-null values of the `accounts` flow's fields (declared with `moltin_custom_field`), " +
+					"as one object such as `{ segment = \"b2b\", credit_limit = 2500 }`; null when it has none.",
+				Computed: true,
+			},
 		},
 	}
 }
@@ -122,5 +128,10 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	full.setFromAPI(a)
 	m = accountDataModel{ID: full.ID, Name: full.Name, LegalName: full.LegalName, RegistrationID: full.RegistrationID,
 		ExternalRef: full.ExternalRef, ParentID: full.ParentID, CreatedAt: full.CreatedAt, UpdatedAt: full.UpdatedAt}
+	var err error
+	if m.CustomFields, err = customAllFromAPI(ctx, a.Custom); err != nil {
+		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,13 @@ func TestIdeal(t *testing.T) {
 	// 600 resource requests, 10 at a time, 20 ms each = 1.2 s; 2 tokens one after another = 40 ms.
 	if got, want := update.ideal(o), 1240*time.Millisecond; got != want {
 		t.Errorf("unlimited ideal = %s, want %s", got, want)
+	}
+	// The custom values' setup: 5 requests one after another, the other
+	// 300 + 1 spread 10 at a time.
+	custom := result{step: step{serial: 5, min: map[string]int{emulator.KindToken: 2, emulator.KindFieldList: 2, emulator.KindFlowList: 1,
+		emulator.KindFlowCreate: 1, emulator.KindFieldCreate: 2, emulator.KindCreate: 300}}}
+	if got, want := custom.ideal(o), (7*20+602)*time.Millisecond; got != want {
+		t.Errorf("ideal with serial requests = %s, want %s", got, want)
 	}
 	limited := result{step: step{limited: true, min: map[string]int{emulator.KindToken: 1, emulator.KindCreate: 300}}}
 	if got, want := limited.ideal(o), 12040*time.Millisecond; got != want {
@@ -279,5 +287,34 @@ func TestAccountShopperConfigs(t *testing.T) {
 	}
 	if b := baselineConfig(3, version{am: amLocal}); !strings.Contains(b, "account_member_id = local.member_ids[count.index]") {
 		t.Errorf("the local baseline:\n%s", b)
+	}
+}
+
+// The custom values' steps: two fields and each customer's values keyed by
+// the fields' slugs; the other steps' configurations have none.
+func TestCustomValuesConfig(t *testing.T) {
+	cfg := moltinConfig(3, "http://x", version{password: 1, clientRPS: true, custom: true})
+	for _, w := range []string{`resource "moltin_custom_field" "tier"`, `field_type = "integer"`,
+		"(moltin_custom_field.tier.slug)   = \"gold\"", "(moltin_custom_field.points.slug) = count.index"} {
+		if !strings.Contains(cfg, w) {
+			t.Errorf("the configuration lacks %q:\n%s", w, cfg)
+		}
+	}
+	if plain := moltinConfig(3, "http://x", version{password: 1, clientRPS: true}); strings.Contains(plain, "custom_field") {
+		t.Errorf("the plain configuration has custom values:\n%s", plain)
+	}
+	if b := baselineConfig(3, version{password: 1, custom: true}); !strings.Contains(b, `resource "terraform_data" "points"`) ||
+		!strings.Contains(b, "(terraform_data.points.input.slug) = count.index") {
+		t.Errorf("the custom baseline:\n%s", b)
+	}
+	var names []string
+	for _, s := range steps(options{n: 7, parallelism: 10, rateLimit: 25}) {
+		names = append(names, s.name)
+		if s.cfg.custom && s.min[emulator.KindCreate] != 7 && s.min[emulator.KindDelete] != 7 {
+			t.Errorf("%s: min %v", s.name, s.min)
+		}
+	}
+	if !slices.Contains(names, "create with two custom values each") || !slices.Contains(names, "destroy with custom values") {
+		t.Errorf("steps %v", names)
 	}
 }

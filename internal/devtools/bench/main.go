@@ -299,6 +299,7 @@ type version struct {
 	clientRPS bool        // raise the client limiter out of the way
 	form      addressForm // one address per customer, and how it is declared
 	am        amForm      // Account Management shoppers instead of customers
+	custom    bool        // two custom fields, and a value of each on every customer
 	// clientRate, when not 0 and not clientRPS, is the client's limit.
 	clientRate float64
 }
@@ -308,7 +309,10 @@ type step struct {
 	args []string
 	cfg  version
 	// min is the fewest API requests by emulator kind; see minimumFor.
-	min     map[string]int
+	min map[string]int
+	// serial is how many of min's requests, besides the tokens, wait for
+	// one another rather than spread over the CLI's parallel operations.
+	serial  int
 	limited bool // the server limits the rate to o.rateLimit
 	// memberDelay is the emulator's member delay during the step: 0 (members
 	// appear at once) unless said, so that a membership never waits for its
@@ -349,6 +353,7 @@ func steps(o options) (out []step) {
 	}
 	if !o.formsOnly {
 		defer func() { out = append(out, limited) }()
+		all = append(all, customSteps(o, apply, destroy)...)
 	}
 	if !o.addresses {
 		if o.accounts {
@@ -430,8 +435,8 @@ func (r result) ideal(o options) time.Duration {
 		return time.Duration(float64(r.minTotal()) / o.rateLimit * float64(time.Second))
 	}
 	tokens := r.min[emulator.KindToken]
-	resources := r.minTotal() - tokens
-	return time.Duration(tokens)*o.latency + time.Duration(float64(resources)/float64(o.parallelism)*float64(o.latency))
+	resources := r.minTotal() - tokens - r.serial
+	return time.Duration(tokens+r.serial)*o.latency + time.Duration(float64(resources)/float64(o.parallelism)*float64(o.latency))
 }
 
 // floorRatio is the floor provider's time over the baseline, divided by the
@@ -477,7 +482,7 @@ func (b *bench) runStep(ctx context.Context, s step) (result, error) {
 	// The floor sends no request: it waits the emulator's latency instead,
 	// and its provider block's URL is never used.
 	// The floor provider serves moltin_customer alone.
-	if b.floor != nil && !s.limited && s.cfg.form == formNone && s.cfg.am == amNone {
+	if b.floor != nil && !s.limited && s.cfg.form == formNone && s.cfg.am == amNone && !s.cfg.custom {
 		if err := b.floor.WriteFile("main.tf", moltinConfig(b.o.n, b.url, s.cfg)); err != nil {
 			return r, err
 		}
@@ -613,6 +618,10 @@ func moltinConfig(n int, url string, v version) string {
     }
   }`
 	}
+	if v.custom {
+		sb.WriteString(customFieldsConfig)
+		nested += customValuesAttr
+	}
 	fmt.Fprintf(&sb, `
 resource "moltin_customer" "c" {
   count               = %d
@@ -682,6 +691,9 @@ resource "terraform_data" "c" {
   }
 }
 `, n, suffix, v.password)
+	if v.custom {
+		out = customBaseline + strings.Replace(out, "    password_version", customBaselineInput+"    password_version", 1)
+	}
 	customer := "terraform_data.c[count.index]"
 	switch v.form {
 	case formNested:
