@@ -20,8 +20,14 @@ import (
 )
 
 // customFieldsHCL declares the test's fields of the customers flow, one of
-// each type, with rules, and an extra one that no customer sets.
+// each type, with rules, and an extra one that no customer sets. Points has
+// a default against the emulator only: on a shared live store a default
+// gives every customer the value, so other tests' imports would read it.
 func customFieldsHCL(env *testEnv) string {
+	pointsDefault := `default    = "0"`
+	if env.live() {
+		pointsDefault = ""
+	}
 	return fmt.Sprintf(`
 resource "moltin_custom_field" "tier" {
   flow           = "customers"
@@ -37,7 +43,7 @@ resource "moltin_custom_field" "points" {
   field_type = "integer"
   min        = 0
   max        = 100000
-  default    = "0"
+  %s
 }
 resource "moltin_custom_field" "score" {
   flow       = "customers"
@@ -65,7 +71,7 @@ resource "moltin_custom_field" "contact" {
   field_type = "string"
   format     = "email"
 }
-`, env.fieldSlug("tier"), env.fieldSlug("points"), env.fieldSlug("score"), env.fieldSlug("vip"), env.fieldSlug("since"), env.fieldSlug("contact"))
+`, env.fieldSlug("tier"), env.fieldSlug("points"), pointsDefault, env.fieldSlug("score"), env.fieldSlug("vip"), env.fieldSlug("since"), env.fieldSlug("contact"))
 }
 
 // customerWithFields is a customer whose custom_fields reference the

@@ -484,6 +484,7 @@ func TestAccCustomerAddresses_unknownOutcomes(t *testing.T) {
 // apply takes both over, and creates only the missing address.
 func TestAccCustomerAddresses_adoptAfterKill(t *testing.T) {
 	t.Parallel()
+	emulatorOnly(t, "the leftovers must come from outside this process")
 	env := newTestEnv(t, emulator.Config{})
 	two := map[string]map[string]string{"Home": nestedAddress("Ann", "1 High Street"), "Work": nestedAddress("Ann", "9 Mill Lane")}
 	resource.Test(t, resource.TestCase{
