@@ -59,15 +59,7 @@ func (r *accountListResource) Configure(_ context.Context, req resource.Configur
 
 func (r *accountListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg accountListConfig
-	if !req.Config.Raw.IsNull() {
-		if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured",
-			"The moltin provider was not configured before listing accounts. This is a bug in the client or the provider; please report it.")})
+	if !startList(ctx, req, stream, r.client, "accounts", &cfg) {
 		return
 	}
 	ctx = maskSecrets(ctx)

@@ -60,15 +60,7 @@ func (r *accountMemberListResource) Configure(_ context.Context, req resource.Co
 
 func (r *accountMemberListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg accountMemberListConfig
-	if !req.Config.Raw.IsNull() {
-		if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured",
-			"The moltin provider was not configured before listing account members. This is a bug in the client or the provider; please report it.")})
+	if !startList(ctx, req, stream, r.client, "account members", &cfg) {
 		return
 	}
 	ctx = maskSecrets(ctx)
