@@ -45,6 +45,7 @@ type options struct {
 	floor       bool
 	addresses   bool
 	formsOnly   bool
+	forms       string
 	accounts    bool
 }
 
@@ -101,7 +102,12 @@ func main() {
 	flag.BoolVar(&o.addresses, "addresses", true, "also run the steps with one address per customer, in its three forms (by index, through a local, nested addresses)")
 	flag.BoolVar(&o.accounts, "accounts", true, "also run N Account Management shoppers (account, member, membership), memberships through locals and by index")
 	flag.BoolVar(&o.formsOnly, "forms-only", false, "run only \"create\" and \"destroy\" of N customers alone and the address forms' steps, for the forms' ratios at thousands of customers")
+	flag.StringVar(&o.forms, "forms", "nested,local,index", "which address forms run, comma-separated, in the order given: nested, local, index")
 	flag.Parse()
+	if _, err := parseForms(o.forms); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -forms:", err)
+		os.Exit(2)
+	}
 
 	ctx := context.Background()
 	if err := run(ctx, o); err != nil {
@@ -368,7 +374,8 @@ func steps(o options) (out []step) {
 	// are refreshed with one list per customer and go with their customer.
 	// The quadratic form last, so that a run stopped for time still has the
 	// linear ones.
-	for _, f := range []addressForm{formNested, formLocal, formByIndex} {
+	forms, _ := parseForms(o.forms) // checked in main
+	for _, f := range forms {
 		cfg := version{password: 1, clientRPS: true, form: f}
 		destroyMin := map[string]int{emulator.KindToken: 2, emulator.KindGet: n, emulator.KindAddressGet: n, emulator.KindDelete: n, emulator.KindAddressDelete: n}
 		if f == formNested {
@@ -666,6 +673,20 @@ const (
 	formLocal
 	formNested
 )
+
+// parseForms reads -forms: the short names, comma-separated.
+func parseForms(list string) ([]addressForm, error) {
+	byName := map[string]addressForm{"nested": formNested, "local": formLocal, "index": formByIndex}
+	var out []addressForm
+	for _, name := range strings.Split(list, ",") {
+		f, ok := byName[strings.TrimSpace(name)]
+		if !ok {
+			return nil, fmt.Errorf("unknown form %q (want nested, local or index)", name)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
 
 func (f addressForm) String() string {
 	return [...]string{"none", "separate, by index", "separate, through a local", "nested addresses"}[f]
