@@ -2,12 +2,12 @@ package moltin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,16 +31,9 @@ type wireUserAuthInfo struct {
 
 func (w *wireUserAuthInfo) uai() (UserAuthInfo, error) {
 	u := UserAuthInfo{ID: w.ID, Name: w.Name, Email: w.Email}
-	if u.ID == "" {
-		return u, errors.New("the API returned a user authentication info without an id")
-	}
 	var err error
-	u.CreatedAt, u.UpdatedAt, err = w.Meta.times("user authentication info " + clip(u.ID, maxErrorText))
+	u.CreatedAt, u.UpdatedAt, err = w.Meta.stamps("a user authentication info", u.ID)
 	return u, err
-}
-
-type uaiDoc struct {
-	Data wireUserAuthInfo `json:"data"`
 }
 
 func uaisPath(realm string) string { return realmPath(realm) + "/user-authentication-info" }
@@ -71,16 +64,9 @@ type wirePasswordProfileInfo struct {
 
 func (w *wirePasswordProfileInfo) info() (PasswordProfileInfo, error) {
 	p := PasswordProfileInfo{ID: w.ID, PasswordProfileID: w.PasswordProfileID, Username: w.Username}
-	if p.ID == "" {
-		return p, errors.New("the API returned a password profile info without an id")
-	}
 	var err error
-	p.CreatedAt, p.UpdatedAt, err = w.Meta.times("password profile info " + clip(p.ID, maxErrorText))
+	p.CreatedAt, p.UpdatedAt, err = w.Meta.stamps("a password profile info", p.ID)
 	return p, err
-}
-
-type uappiDoc struct {
-	Data wirePasswordProfileInfo `json:"data"`
 }
 
 func uappisPath(realm, uaiID string) string {
@@ -160,8 +146,7 @@ func (c *Client) CreateAccountMember(ctx context.Context, in AccountMemberCreate
 		map[string]any{"account_member_id": uai.ID})
 	dctx, cancel := c.outcomeContext(ctx)
 	defer cancel()
-	delErr := c.do(dctx, http.MethodDelete, uaiPath(realm, uai.ID), nil, nil, nil)
-	if delErr != nil && !IsNotFound(delErr) {
+	if _, delErr := c.deleteObject(dctx, uaiPath(realm, uai.ID)); delErr != nil {
 		return AccountMember{UserAuthInfo: uai}, &IncompleteMemberError{Member: uai, Err: err, DeleteErr: delErr}
 	}
 	return AccountMember{}, fmt.Errorf("%w; the account member %s made just before was deleted again, so that none is left half-made", err, uai.ID)
@@ -171,43 +156,22 @@ func (c *Client) CreateAccountMember(ctx context.Context, in AccountMemberCreate
 // create of unknown outcome it is looked up by email (and name) among the
 // UAIs this process does not know before it is sent again.
 func (c *Client) CreateUserAuthInfo(ctx context.Context, name, email string) (UserAuthInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return UserAuthInfo{}, err
-	}
 	store := c.base.String()
-	u, err := createOnce(ctx, c, createFlow[UserAuthInfo]{
-		what: "account member",
-		path: uaisPath(realm),
-		body: uaiBody(name, email),
-		decode: func(raw []byte) (UserAuthInfo, error) {
-			var doc uaiDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return UserAuthInfo{}, err
-			}
-			return doc.Data.uai()
-		},
-		find: func(ctx context.Context) (UserAuthInfo, bool, error) {
-			all, err := c.FindUserAuthInfosByEmail(ctx, email)
-			if err != nil {
-				return UserAuthInfo{}, false, err
-			}
-			var match []UserAuthInfo
-			for _, u := range all {
-				if u.Name == name && !localCreates.known(store, u.ID) {
-					match = append(match, u)
-				}
-			}
-			switch len(match) {
-			case 0:
-				return UserAuthInfo{}, false, nil
-			case 1:
-				return match[0], true, nil
-			default:
-				return UserAuthInfo{}, false, fmt.Errorf("%d account members have the email %s: cannot tell which one the create made", len(match), email)
-			}
-		},
-		logID: func(u UserAuthInfo) map[string]any { return map[string]any{"account_member_id": u.ID} },
+	u, err := inRealm(ctx, c, func(realm string) (UserAuthInfo, error) {
+		return createOnce(ctx, c, createFlow[UserAuthInfo]{
+			what:   "account member",
+			path:   uaisPath(realm),
+			body:   uaiBody(name, email),
+			decode: decodeObject((*wireUserAuthInfo).uai),
+			find: func(ctx context.Context) (UserAuthInfo, bool, error) {
+				all, err := c.FindUserAuthInfosByEmail(ctx, email)
+				match := slices.DeleteFunc(all, func(u UserAuthInfo) bool { return u.Name != name || localCreates.known(store, u.ID) })
+				return onlyOne(match, err, func(n int) error {
+					return fmt.Errorf("%d account members have the email %s: cannot tell which one the create made", n, email)
+				})
+			},
+			logID: func(u UserAuthInfo) map[string]any { return map[string]any{"account_member_id": u.ID} },
+		})
 	})
 	if err == nil {
 		localCreates.created(store, u.ID)
@@ -217,28 +181,16 @@ func (c *Client) CreateUserAuthInfo(ctx context.Context, name, email string) (Us
 
 // GetUserAuthInfo reads a UAI (an account member's name and email).
 func (c *Client) GetUserAuthInfo(ctx context.Context, id string) (UserAuthInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return UserAuthInfo{}, err
-	}
-	var doc uaiDoc
-	if err := c.do(ctx, http.MethodGet, uaiPath(realm, id), nil, nil, &doc); err != nil {
-		return UserAuthInfo{}, err
-	}
-	return doc.Data.uai()
+	return inRealm(ctx, c, func(realm string) (UserAuthInfo, error) {
+		return callObject(ctx, c, http.MethodGet, uaiPath(realm, id), nil, (*wireUserAuthInfo).uai)
+	})
 }
 
 // UpdateUserAuthInfo renames a member: the API requires both name and email.
 func (c *Client) UpdateUserAuthInfo(ctx context.Context, id, name, email string) (UserAuthInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return UserAuthInfo{}, err
-	}
-	var doc uaiDoc
-	if err := c.do(ctx, http.MethodPut, uaiPath(realm, id), nil, uaiBody(name, email), &doc); err != nil {
-		return UserAuthInfo{}, err
-	}
-	return doc.Data.uai()
+	return inRealm(ctx, c, func(realm string) (UserAuthInfo, error) {
+		return callObject(ctx, c, http.MethodPut, uaiPath(realm, id), uaiBody(name, email), (*wireUserAuthInfo).uai)
+	})
 }
 
 // DeleteUserAuthInfo deletes a member (its password infos with it); one
@@ -253,15 +205,7 @@ func (c *Client) DeleteUserAuthInfo(ctx context.Context, id string) error {
 // false. The API deletes the member's password infos, its account member
 // and the member's memberships with it.
 func (c *Client) DeleteUserAuthInfoIfFound(ctx context.Context, id string) (found bool, err error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return false, err
-	}
-	err = c.do(ctx, http.MethodDelete, uaiPath(realm, id), nil, nil, nil)
-	if IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
+	return inRealm(ctx, c, func(realm string) (bool, error) { return c.deleteObject(ctx, uaiPath(realm, id)) })
 }
 
 // UserAuthInfoMatches is CustomerMatches for a member's UAI.
@@ -279,117 +223,63 @@ func UserAuthInfoMatches(u UserAuthInfo, fs []Filter) bool {
 
 // UserAuthInfos walks the realm's UAIs that match opts.
 func (c *Client) UserAuthInfos(ctx context.Context, opts ListOptions) iter.Seq2[UserAuthInfo, error] {
-	return func(yield func(UserAuthInfo, error) bool) {
-		realm, err := c.AccountRealmID(ctx)
-		if err != nil {
-			yield(UserAuthInfo{}, err)
-			return
-		}
-		for u, err := range listPages(ctx, c, uaisPath(realm), opts, (*wireUserAuthInfo).uai) {
-			if !yield(u, err) {
-				return
-			}
-		}
-	}
+	return listInRealm(ctx, c, func(realm string) iter.Seq2[UserAuthInfo, error] {
+		return listPages(ctx, c, uaisPath(realm), opts, (*wireUserAuthInfo).uai)
+	})
 }
 
 // FindUserAuthInfosByEmail lists the realm's UAIs with the email, compared
 // case-insensitively (the API does not say that emails are unique there).
 func (c *Client) FindUserAuthInfosByEmail(ctx context.Context, email string) ([]UserAuthInfo, error) {
-	var out []UserAuthInfo
-	for u, err := range c.UserAuthInfos(ctx, ListOptions{Filters: []Filter{Eq("email", email)}}) {
-		if err != nil {
-			return nil, err
-		}
-		if strings.EqualFold(u.Email, email) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return filterAll(c.UserAuthInfos(ctx, ListOptions{Filters: []Filter{Eq("email", email)}}),
+		func(u UserAuthInfo) bool { return strings.EqualFold(u.Email, email) })
 }
 
 // CreatePasswordProfileInfo gives a member a password under a profile. After
 // a create of unknown outcome the member's password infos are looked up
 // (one per profile) before it is sent again.
 func (c *Client) CreatePasswordProfileInfo(ctx context.Context, uaiID string, in PasswordInfoInput) (PasswordProfileInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfileInfo{}, err
-	}
-	return createOnce(ctx, c, createFlow[PasswordProfileInfo]{
-		what: "account member password info",
-		path: uappisPath(realm, uaiID),
-		body: in.body(),
-		decode: func(raw []byte) (PasswordProfileInfo, error) {
-			var doc uappiDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return PasswordProfileInfo{}, err
-			}
-			return doc.Data.info()
-		},
-		find: func(ctx context.Context) (PasswordProfileInfo, bool, error) {
-			return c.FindPasswordProfileInfo(ctx, uaiID, in.PasswordProfileID)
-		},
-		logID: func(p PasswordProfileInfo) map[string]any {
-			return map[string]any{"account_member_id": uaiID, "password_profile_info_id": p.ID}
-		},
+	return inRealm(ctx, c, func(realm string) (PasswordProfileInfo, error) {
+		return createOnce(ctx, c, createFlow[PasswordProfileInfo]{
+			what:   "account member password info",
+			path:   uappisPath(realm, uaiID),
+			body:   in.body(),
+			decode: decodeObject((*wirePasswordProfileInfo).info),
+			find: func(ctx context.Context) (PasswordProfileInfo, bool, error) {
+				return c.FindPasswordProfileInfo(ctx, uaiID, in.PasswordProfileID)
+			},
+			logID: func(p PasswordProfileInfo) map[string]any {
+				return map[string]any{"account_member_id": uaiID, "password_profile_info_id": p.ID}
+			},
+		})
 	})
 }
 
 // GetPasswordProfileInfo reads a member's password info.
 func (c *Client) GetPasswordProfileInfo(ctx context.Context, uaiID, id string) (PasswordProfileInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfileInfo{}, err
-	}
-	var doc uappiDoc
-	if err := c.do(ctx, http.MethodGet, uappiPath(realm, uaiID, id), nil, nil, &doc); err != nil {
-		return PasswordProfileInfo{}, err
-	}
-	return doc.Data.info()
+	return inRealm(ctx, c, func(realm string) (PasswordProfileInfo, error) {
+		return callObject(ctx, c, http.MethodGet, uappiPath(realm, uaiID, id), nil, (*wirePasswordProfileInfo).info)
+	})
 }
 
 // UpdatePasswordProfileInfo sets a member's username and password under a
 // profile, with one PUT of all four fields.
 func (c *Client) UpdatePasswordProfileInfo(ctx context.Context, uaiID, id string, in PasswordInfoInput) (PasswordProfileInfo, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfileInfo{}, err
-	}
-	var doc uappiDoc
-	if err := c.do(ctx, http.MethodPut, uappiPath(realm, uaiID, id), nil, in.body(), &doc); err != nil {
-		return PasswordProfileInfo{}, err
-	}
-	return doc.Data.info()
+	return inRealm(ctx, c, func(realm string) (PasswordProfileInfo, error) {
+		return callObject(ctx, c, http.MethodPut, uappiPath(realm, uaiID, id), in.body(), (*wirePasswordProfileInfo).info)
+	})
 }
 
 // PasswordProfileInfos walks a member's password infos.
 func (c *Client) PasswordProfileInfos(ctx context.Context, uaiID string) iter.Seq2[PasswordProfileInfo, error] {
-	return func(yield func(PasswordProfileInfo, error) bool) {
-		realm, err := c.AccountRealmID(ctx)
-		if err != nil {
-			yield(PasswordProfileInfo{}, err)
-			return
-		}
-		for p, err := range listPages(ctx, c, uappisPath(realm, uaiID), ListOptions{}, (*wirePasswordProfileInfo).info) {
-			if !yield(p, err) {
-				return
-			}
-		}
-	}
+	return listInRealm(ctx, c, func(realm string) iter.Seq2[PasswordProfileInfo, error] {
+		return listPages(ctx, c, uappisPath(realm, uaiID), ListOptions{}, (*wirePasswordProfileInfo).info)
+	})
 }
 
 // FindPasswordProfileInfo finds a member's password info for a profile.
 func (c *Client) FindPasswordProfileInfo(ctx context.Context, uaiID, profileID string) (PasswordProfileInfo, bool, error) {
-	for p, err := range c.PasswordProfileInfos(ctx, uaiID) {
-		if err != nil {
-			return PasswordProfileInfo{}, false, err
-		}
-		if p.PasswordProfileID == profileID {
-			return p, true, nil
-		}
-	}
-	return PasswordProfileInfo{}, false, nil
+	return findFirst(c.PasswordProfileInfos(ctx, uaiID), func(p PasswordProfileInfo) bool { return p.PasswordProfileID == profileID })
 }
 
 // AdoptAccountMember is adopt_existing_customers for members: before a
@@ -450,35 +340,20 @@ type AccountMemberRecord struct {
 	CreatedAt, UpdatedAt time.Time
 }
 
-type wireAccountMember struct {
-	ID    string   `json:"id"`
-	Name  string   `json:"name"`
-	Email string   `json:"email"`
-	Meta  wireMeta `json:"meta"`
-}
-
-func (w *wireAccountMember) member() (AccountMemberRecord, error) {
+// member reads an account member, whose keys are its UAI's.
+func (w *wireUserAuthInfo) member() (AccountMemberRecord, error) {
 	m := AccountMemberRecord{ID: w.ID, Name: w.Name, Email: w.Email}
-	if m.ID == "" {
-		return m, errors.New("the API returned an account member without an id")
-	}
 	var err error
-	m.CreatedAt, m.UpdatedAt, err = w.Meta.times("account member " + clip(m.ID, maxErrorText))
+	m.CreatedAt, m.UpdatedAt, err = w.Meta.stamps("an account member", m.ID)
 	return m, err
 }
 
 // GetAccountMember reads /v2/account-members/{id}.
 func (c *Client) GetAccountMember(ctx context.Context, id string) (AccountMemberRecord, error) {
-	var doc struct {
-		Data wireAccountMember `json:"data"`
-	}
-	if err := c.do(ctx, http.MethodGet, "/v2/account-members/"+url.PathEscape(id), nil, nil, &doc); err != nil {
-		return AccountMemberRecord{}, err
-	}
-	return doc.Data.member()
+	return callObject(ctx, c, http.MethodGet, "/v2/account-members/"+url.PathEscape(id), nil, (*wireUserAuthInfo).member)
 }
 
 // AccountMembers walks /v2/account-members.
 func (c *Client) AccountMembers(ctx context.Context, opts ListOptions) iter.Seq2[AccountMemberRecord, error] {
-	return listPages(ctx, c, "/v2/account-members", opts, (*wireAccountMember).member)
+	return listPages(ctx, c, "/v2/account-members", opts, (*wireUserAuthInfo).member)
 }

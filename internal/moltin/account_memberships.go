@@ -2,8 +2,6 @@ package moltin
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -33,21 +31,17 @@ type wireAccountMembership struct {
 	Meta wireMeta `json:"meta"`
 }
 
-func (w *wireAccountMembership) membership(accountID string) (AccountMembership, error) {
-	m := AccountMembership{ID: w.ID, AccountID: accountID, AccountMemberID: w.AccountMemberID}
-	if m.ID == "" {
-		return m, errors.New("the API returned an account membership without an id")
+// membershipOf reads the memberships of an account, which they do not name.
+func membershipOf(accountID string) func(*wireAccountMembership) (AccountMembership, error) {
+	return func(w *wireAccountMembership) (AccountMembership, error) {
+		m := AccountMembership{ID: w.ID, AccountID: accountID, AccountMemberID: w.AccountMemberID}
+		if d := w.Relationships.AccountMember.Data; d != nil && d.ID != "" {
+			m.AccountMemberID = d.ID
+		}
+		var err error
+		m.CreatedAt, m.UpdatedAt, err = w.Meta.stamps("an account membership", m.ID)
+		return m, err
 	}
-	if d := w.Relationships.AccountMember.Data; d != nil && d.ID != "" {
-		m.AccountMemberID = d.ID
-	}
-	var err error
-	m.CreatedAt, m.UpdatedAt, err = w.Meta.times("account membership " + clip(m.ID, maxErrorText))
-	return m, err
-}
-
-type membershipDoc struct {
-	Data wireAccountMembership `json:"data"`
 }
 
 func membershipsPath(accountID string) string {
@@ -124,16 +118,10 @@ func (c *Client) CreateAccountMembership(ctx context.Context, accountID, memberI
 func (c *Client) createAccountMembership(ctx context.Context, accountID, memberID string) (AccountMembership, error) {
 	store := c.base.String()
 	m, err := createOnce(ctx, c, createFlow[AccountMembership]{
-		what: "account membership",
-		path: membershipsPath(accountID),
-		body: map[string]any{"data": map[string]any{"type": "account_membership", "account_member_id": memberID}},
-		decode: func(raw []byte) (AccountMembership, error) {
-			var doc membershipDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return AccountMembership{}, err
-			}
-			return doc.Data.membership(accountID)
-		},
+		what:   "account membership",
+		path:   membershipsPath(accountID),
+		body:   map[string]any{"data": map[string]any{"type": "account_membership", "account_member_id": memberID}},
+		decode: decodeObject(membershipOf(accountID)),
 		find: func(ctx context.Context) (AccountMembership, bool, error) {
 			m, ok, err := c.FindAccountMembership(ctx, accountID, memberID)
 			if ok && localCreates.known(store, m.ID) {
@@ -157,39 +145,23 @@ func (c *Client) TakeOverMembership(id string) bool {
 
 // GetAccountMembership reads one membership of an account.
 func (c *Client) GetAccountMembership(ctx context.Context, accountID, id string) (AccountMembership, error) {
-	var doc membershipDoc
-	if err := c.do(ctx, http.MethodGet, membershipPath(accountID, id), nil, nil, &doc); err != nil {
-		return AccountMembership{}, err
-	}
-	return doc.Data.membership(accountID)
+	return callObject(ctx, c, http.MethodGet, membershipPath(accountID, id), nil, membershipOf(accountID))
 }
 
 // DeleteAccountMembership removes a membership; one already gone (or whose
 // account is gone) is no error.
 func (c *Client) DeleteAccountMembership(ctx context.Context, accountID, id string) error {
-	err := c.do(ctx, http.MethodDelete, membershipPath(accountID, id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.deleteObject(ctx, membershipPath(accountID, id))
 	return err
 }
 
 // AccountMemberships walks an account's memberships that match opts.
 func (c *Client) AccountMemberships(ctx context.Context, accountID string, opts ListOptions) iter.Seq2[AccountMembership, error] {
-	return listPages(ctx, c, membershipsPath(accountID), opts, func(w *wireAccountMembership) (AccountMembership, error) {
-		return w.membership(accountID)
-	})
+	return listPages(ctx, c, membershipsPath(accountID), opts, membershipOf(accountID))
 }
 
 // FindAccountMembership finds the membership of a member in an account.
 func (c *Client) FindAccountMembership(ctx context.Context, accountID, memberID string) (AccountMembership, bool, error) {
-	for m, err := range c.AccountMemberships(ctx, accountID, ListOptions{Filters: []Filter{Eq("account_member_id", memberID)}}) {
-		if err != nil {
-			return AccountMembership{}, false, err
-		}
-		if m.AccountMemberID == memberID {
-			return m, true, nil
-		}
-	}
-	return AccountMembership{}, false, nil
+	return findFirst(c.AccountMemberships(ctx, accountID, ListOptions{Filters: []Filter{Eq("account_member_id", memberID)}}),
+		func(m AccountMembership) bool { return m.AccountMemberID == memberID })
 }

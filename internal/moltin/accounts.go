@@ -3,7 +3,6 @@ package moltin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -55,16 +54,13 @@ func (w *wireAccount) UnmarshalJSON(b []byte) error {
 func (w *wireAccount) account() (Account, error) {
 	a := Account{ID: w.ID, Name: w.Name, LegalName: nonEmpty(w.LegalName), RegistrationID: nonEmpty(w.RegistrationID),
 		ExternalRef: nonEmpty(w.ExternalRef), ParentID: nonEmpty(w.ParentID), Custom: w.Custom}
-	if a.ID == "" {
-		return a, errors.New("the API returned an account without an id")
-	}
 	// S1 answers the parent only as a relationship.
 	if a.ParentID == nil && w.Relationships.Parent.Data != nil && w.Relationships.Parent.Data.ID != "" {
 		id := w.Relationships.Parent.Data.ID
 		a.ParentID = &id
 	}
 	var err error
-	a.CreatedAt, a.UpdatedAt, err = w.Meta.times("account " + clip(a.ID, maxErrorText))
+	a.CreatedAt, a.UpdatedAt, err = w.Meta.stamps("an account", a.ID)
 	return a, err
 }
 
@@ -75,10 +71,6 @@ func nonEmpty(s *string) *string {
 		return nil
 	}
 	return s
-}
-
-type accountDoc struct {
-	Data wireAccount `json:"data"`
 }
 
 // AccountCreate is the body of an account create; nil fields are left out.
@@ -163,28 +155,17 @@ func accountPath(id string) string { return "/v2/accounts/" + url.PathEscape(id)
 
 // GetAccount reads one account; a missing one is a 404 *APIError.
 func (c *Client) GetAccount(ctx context.Context, id string) (Account, error) {
-	var doc accountDoc
-	if err := c.do(ctx, http.MethodGet, accountPath(id), nil, nil, &doc); err != nil {
-		return Account{}, err
-	}
-	return doc.Data.account()
+	return callObject(ctx, c, http.MethodGet, accountPath(id), nil, (*wireAccount).account)
 }
 
 // UpdateAccount sends a partial update and returns the whole account.
 func (c *Client) UpdateAccount(ctx context.Context, id string, in AccountUpdate) (Account, error) {
-	var doc accountDoc
-	if err := c.do(ctx, http.MethodPut, accountPath(id), nil, in.body(), &doc); err != nil {
-		return Account{}, err
-	}
-	return doc.Data.account()
+	return callObject(ctx, c, http.MethodPut, accountPath(id), in.body(), (*wireAccount).account)
 }
 
 // DeleteAccount deletes an account; one already gone is no error.
 func (c *Client) DeleteAccount(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, accountPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.deleteObject(ctx, accountPath(id))
 	return err
 }
 
@@ -196,24 +177,9 @@ func (c *Client) Accounts(ctx context.Context, opts ListOptions) iter.Seq2[Accou
 // FindAccountByRegistrationID looks up the account with a registration id,
 // which the API keeps unique.
 func (c *Client) FindAccountByRegistrationID(ctx context.Context, regID string) (Account, bool, error) {
-	list, err := collect(c.Accounts(ctx, ListOptions{Filters: []Filter{Eq("registration_id", regID)}, Limit: 2}))
-	if err != nil {
-		return Account{}, false, err
-	}
-	var match []Account
-	for _, a := range list {
-		if a.RegistrationID != nil && *a.RegistrationID == regID {
-			match = append(match, a)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return Account{}, false, nil
-	case 1:
-		return match[0], true, nil
-	default:
-		return Account{}, false, fmt.Errorf("%d accounts have the registration id %s", len(match), regID)
-	}
+	match, err := filterAll(c.Accounts(ctx, ListOptions{Filters: []Filter{Eq("registration_id", regID)}, Limit: 2}),
+		func(a Account) bool { return a.RegistrationID != nil && *a.RegistrationID == regID })
+	return onlyOne(match, err, func(n int) error { return fmt.Errorf("%d accounts have the registration id %s", n, regID) })
 }
 
 // CreateAccount creates an account with one POST. After a create of unknown
@@ -223,38 +189,20 @@ func (c *Client) FindAccountByRegistrationID(ctx context.Context, regID string) 
 func (c *Client) CreateAccount(ctx context.Context, in AccountCreate) (Account, error) {
 	store := c.base.String()
 	a, err := createOnce(ctx, c, createFlow[Account]{
-		what: "account",
-		path: "/v2/accounts",
-		body: in.body(),
-		decode: func(raw []byte) (Account, error) {
-			var doc accountDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return Account{}, err
-			}
-			return doc.Data.account()
-		},
+		what:   "account",
+		path:   "/v2/accounts",
+		body:   in.body(),
+		decode: decodeObject((*wireAccount).account),
 		find: func(ctx context.Context) (Account, bool, error) {
 			filter := Eq("name", in.Name)
 			if in.RegistrationID != nil {
 				filter = Eq("registration_id", *in.RegistrationID)
 			}
-			var match []Account
-			for a, err := range c.Accounts(ctx, ListOptions{Filters: []Filter{filter}}) {
-				if err != nil {
-					return Account{}, false, err
-				}
-				if accountMatches(a, in) && !localCreates.known(store, a.ID) {
-					match = append(match, a)
-				}
-			}
-			switch len(match) {
-			case 0:
-				return Account{}, false, nil
-			case 1:
-				return match[0], true, nil
-			default:
-				return Account{}, false, fmt.Errorf("%d accounts match the one asked for (name %q): cannot tell which one the create made; set registration_id to make accounts unique", len(match), in.Name)
-			}
+			match, err := filterAll(c.Accounts(ctx, ListOptions{Filters: []Filter{filter}}),
+				func(a Account) bool { return accountMatches(a, in) && !localCreates.known(store, a.ID) })
+			return onlyOne(match, err, func(n int) error {
+				return fmt.Errorf("%d accounts match the one asked for (name %q): cannot tell which one the create made; set registration_id to make accounts unique", n, in.Name)
+			})
 		},
 		logID: func(a Account) map[string]any { return map[string]any{"account_id": a.ID} },
 	})

@@ -130,8 +130,7 @@ func TestAccountManagement_againstEmulator(t *testing.T) {
 // but its answer lost; the client finds the UAI by email and does not send
 // the POST again.
 func TestCreateUserAuthInfo_lostAnswerIsAdopted(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	realm, err := c.AccountRealmID(t.Context())
 	if err != nil {
 		t.Fatal(err)

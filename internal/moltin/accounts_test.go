@@ -15,8 +15,8 @@ import (
 )
 
 // amFake is a scripted Account Management API for the client's unit tests:
-// handle answers each request, and every request (method, path, body) is
-// recorded.
+// handle answers each request but the settings' (realm-1), and every request
+// (method, path, body) is recorded.
 type amFake struct {
 	mu     sync.Mutex
 	seen   []string
@@ -41,6 +41,10 @@ func newAMFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request,
 		f.bodies = append(f.bodies, body)
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/v2/settings/account-authentication" {
+			_, _ = io.WriteString(w, settingsJSON)
+			return
+		}
 		f.handle(w, r, body)
 	}))
 	t.Cleanup(srv.Close)
@@ -57,17 +61,20 @@ func (f *amFake) requests() []string {
 	return append([]string(nil), f.seen...)
 }
 
+// wantRequests checks every request that reached the fake, in order.
+func (f *amFake) wantRequests(t *testing.T, want ...string) {
+	t.Helper()
+	if got := f.requests(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 const settingsJSON = `{"data":{"id":"set-1","type":"account_authentication_settings","enable_self_signup":false,
 "relationships":{"authentication_realm":{"data":{"id":"realm-1","type":"authentication_realm"}}},"meta":{"client_id":"account-management"}}}`
 
 func TestAccountRealmID_cachedPerProcess(t *testing.T) {
-	f, c := newAMFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
-		switch r.URL.Path {
-		case "/v2/settings/account-authentication":
-			_, _ = io.WriteString(w, settingsJSON)
-		default:
-			_, _ = io.WriteString(w, `{"data":{"id":"pp-1","type":"password_profile","name":"p","username_format":"email","meta":{"created_at":"2024-01-02T03:04:05Z"}}}`)
-		}
+	f, c := newAMFake(t, func(w http.ResponseWriter, _ *http.Request, _ map[string]any) {
+		_, _ = io.WriteString(w, `{"data":{"id":"pp-1","type":"password_profile","name":"p","username_format":"email","meta":{"created_at":"2024-01-02T03:04:05Z"}}}`)
 	})
 	for range 3 {
 		p, err := c.GetPasswordProfile(t.Context(), "pp-1")
@@ -78,13 +85,10 @@ func TestAccountRealmID_cachedPerProcess(t *testing.T) {
 			t.Fatalf("profile %+v", p)
 		}
 	}
-	want := []string{"GET /v2/settings/account-authentication",
+	f.wantRequests(t, "GET /v2/settings/account-authentication",
 		"GET /v2/authentication-realms/realm-1/password-profiles/pp-1",
 		"GET /v2/authentication-realms/realm-1/password-profiles/pp-1",
-		"GET /v2/authentication-realms/realm-1/password-profiles/pp-1"}
-	if got := f.requests(); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+		"GET /v2/authentication-realms/realm-1/password-profiles/pp-1")
 }
 
 // A refused password info undoes the member: the UAI is deleted, and the
@@ -93,8 +97,6 @@ func TestCreateAccountMember_refusedPasswordInfoDeletesUAI(t *testing.T) {
 	const password = "refused-secret-pw"
 	f, c := newAMFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
 		switch {
-		case r.URL.Path == "/v2/settings/account-authentication":
-			_, _ = io.WriteString(w, settingsJSON)
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/user-authentication-info"):
 			w.WriteHeader(http.StatusCreated)
 			_, _ = io.WriteString(w, `{"data":{"id":"uai-1","type":"user_authentication_info","name":"N","email":"n@example.com","meta":{"created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05Z"}}}`)
@@ -114,13 +116,10 @@ func TestCreateAccountMember_refusedPasswordInfoDeletesUAI(t *testing.T) {
 	if strings.Contains(err.Error(), password) {
 		t.Fatal("the error holds the password")
 	}
-	want := []string{"GET /v2/settings/account-authentication",
+	f.wantRequests(t, "GET /v2/settings/account-authentication",
 		"POST /v2/authentication-realms/realm-1/user-authentication-info",
 		"POST /v2/authentication-realms/realm-1/user-authentication-info/uai-1/user-authentication-password-profile-info",
-		"DELETE /v2/authentication-realms/realm-1/user-authentication-info/uai-1"}
-	if got := f.requests(); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+		"DELETE /v2/authentication-realms/realm-1/user-authentication-info/uai-1")
 }
 
 // A stop between the two POSTs: the password info is not sent, and the UAI
@@ -129,8 +128,6 @@ func TestCreateAccountMember_interruptBetweenPostsDeletesUAI(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	f, c := newAMFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
 		switch {
-		case r.URL.Path == "/v2/settings/account-authentication":
-			_, _ = io.WriteString(w, settingsJSON)
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/user-authentication-info"):
 			cancel() // the stop arrives while the UAI is being made
 			w.WriteHeader(http.StatusCreated)
@@ -156,8 +153,6 @@ func TestCreateAccountMember_interruptBetweenPostsDeletesUAI(t *testing.T) {
 func TestCreateAccountMember_deleteFailsTooIsIncomplete(t *testing.T) {
 	_, c := newAMFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
 		switch {
-		case r.URL.Path == "/v2/settings/account-authentication":
-			_, _ = io.WriteString(w, settingsJSON)
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/user-authentication-info"):
 			w.WriteHeader(http.StatusCreated)
 			_, _ = io.WriteString(w, `{"data":{"id":"uai-3","name":"N","email":"d@example.com","meta":{}}}`)

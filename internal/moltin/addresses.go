@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -118,11 +117,8 @@ func (d *addressDoc) UnmarshalJSON(b []byte) error {
 
 func (w *wireAddress) address() (Address, error) {
 	a := Address{ID: w.ID, AddressFields: w.AddressFields}
-	if a.ID == "" {
-		return a, errors.New("the API returned an address without an id")
-	}
 	var err error
-	a.CreatedAt, a.UpdatedAt, err = w.Meta.times("address " + clip(a.ID, maxErrorText))
+	a.CreatedAt, a.UpdatedAt, err = w.Meta.stamps("an address", a.ID)
 	return a, err
 }
 
@@ -258,10 +254,7 @@ func (c *Client) UpdateAddress(ctx context.Context, customerID, addressID string
 // DeleteAddress deletes an address; one already gone (or whose customer is
 // gone) is no error.
 func (c *Client) DeleteAddress(ctx context.Context, customerID, addressID string) error {
-	err := c.do(ctx, http.MethodDelete, addressPath(customerID, addressID), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.deleteObject(ctx, addressPath(customerID, addressID))
 	return err
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-
-	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
 // putBodies returns the data objects of the PUTs the emulator received.
@@ -32,8 +30,7 @@ func putBodies(t *testing.T, api *testAPI) []map[string]any {
 // email is adopted with one PUT of the attributes that differ, and the
 // password, which cannot be compared.
 func TestAdoptExistingSendsOnlyTheDifference(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	left, err := api.CreateCustomer("Left Behind", "ann@example.com", "", strp("crm-old"))
 	if err != nil {
 		t.Fatal(err)
@@ -70,8 +67,7 @@ func TestAdoptExistingSendsOnlyTheDifference(t *testing.T) {
 // TestAdoptExistingIdenticalSendsNothing: nothing differs and no password is
 // configured, so no PUT.
 func TestAdoptExistingIdenticalSendsNothing(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	left, err := api.CreateCustomer("Ann", "ann@example.com", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -90,8 +86,7 @@ func TestAdoptExistingIdenticalSendsNothing(t *testing.T) {
 // TestAdoptExistingNeverTakesThisRunsCustomer: a second create of one email
 // in the same process fails, whether the first create finished or not.
 func TestAdoptExistingNeverTakesThisRunsCustomer(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	first, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "Ann", Email: "ann@example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -111,8 +106,7 @@ func TestAdoptExistingNeverTakesThisRunsCustomer(t *testing.T) {
 // TestAdoptExistingLeavesOtherErrors: an error that is not about the email
 // is returned as it is.
 func TestAdoptExistingLeavesOtherErrors(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	_, c := newEmulatedClient(t)
 	in := CustomerCreate{Name: "", Email: "ann@example.com"}
 	_, createErr := c.CreateCustomer(t.Context(), in)
 	if createErr == nil {
@@ -126,8 +120,7 @@ func TestAdoptExistingLeavesOtherErrors(t *testing.T) {
 // TestAdoptExistingOnlyOnce: two resources of one run that meet the same
 // customer left behind do not both adopt it.
 func TestAdoptExistingOnlyOnce(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	if _, err := api.CreateCustomer("Left Behind", "ann@example.com", "", nil); err != nil {
 		t.Fatal(err)
 	}

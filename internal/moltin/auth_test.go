@@ -15,8 +15,7 @@ import (
 // their own.
 func TestConcurrentCallersShareOneToken(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	cu, _ := api.CreateCustomer("S", "s@example.com", "", nil)
 
 	var wg sync.WaitGroup
@@ -70,8 +69,7 @@ func TestShortTokenLifetimeRefreshesAhead(t *testing.T) {
 // once.
 func TestExpiredTokenRefreshedOnce(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	cu, _ := api.CreateCustomer("S", "s@example.com", "", nil)
 	if _, err := c.GetCustomer(t.Context(), cu.ID); err != nil {
 		t.Fatal(err)
@@ -130,12 +128,8 @@ func TestWrongClientSecret(t *testing.T) {
 		t.Errorf("error %q should say what to check and what the API said, without the secret", msg)
 	}
 	// Wrong credentials stay wrong: one token request, no API call.
-	if n := len(api.requests(http.MethodPost, "/oauth/access_token")); n != 1 {
-		t.Errorf("%d token requests, want 1", n)
-	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers/x")); n != 0 {
-		t.Errorf("%d API calls without a token", n)
-	}
+	api.wantSent(t, http.MethodPost, "/oauth/access_token", 1, "wrong credentials stay wrong")
+	api.wantSent(t, http.MethodGet, "/v2/customers/x", 0, "no API call without a token")
 }
 
 // The limiter spreads every request, token included, at the configured rate.
@@ -215,10 +209,6 @@ func TestRateLimitWaitIsNotPartOfTheRequestTimeout(t *testing.T) {
 	if err == nil || errors.As(err, &unknown) || !strings.Contains(err.Error(), "waiting for the rate limit") {
 		t.Errorf("create cut off in the limiter: %v", err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 0 {
-		t.Errorf("%d POSTs sent", n)
-	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers")); n != 0 {
-		t.Errorf("%d lookups after a create that was never sent", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 0, "a create cut off in the limiter is not sent")
+	api.wantSent(t, http.MethodGet, "/v2/customers", 0, "no lookup after a create that was never sent")
 }

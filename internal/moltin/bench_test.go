@@ -188,7 +188,7 @@ func BenchmarkDecodeCustomer(b *testing.B) {
 			Header:     http.Header{"Content-Type": {"application/json"}},
 			Body:       io.NopCloser(bytes.NewReader(body)),
 		}
-		var doc customerDoc
+		var doc dataDoc[wireCustomer]
 		if err := decodeResponse(http.MethodGet, "/v2/customers/x", resp, &doc); err != nil {
 			b.Fatal(err)
 		}

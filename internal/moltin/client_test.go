@@ -8,14 +8,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
 func TestCustomerCRUD(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 
 	created, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Ann", Email: "ann@example.com", Password: strp("pw-123456"), ExternalRef: strp("crm-1")})
@@ -60,8 +61,7 @@ func TestCustomerCRUD(t *testing.T) {
 // exactly the fields set, and null to clear external_ref.
 func TestPartialUpdateBodies(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 	cu, err := api.CreateCustomer("Bo", "bo@example.com", "", strp("ref"))
 	if err != nil {
@@ -113,8 +113,7 @@ func TestPartialUpdateBodies(t *testing.T) {
 
 func TestNotFound(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 	const id = "00000000-0000-4000-8000-000000000000"
 
@@ -134,9 +133,7 @@ func TestNotFound(t *testing.T) {
 		t.Errorf("delete of a missing customer: %v, want nil", err)
 	}
 	// A 404 is an answer, not a failure: it is never retried.
-	if n := len(api.requests(http.MethodGet, "/v2/customers/"+id)); n != 1 {
-		t.Errorf("GET sent %d times, want 1", n)
-	}
+	api.wantSent(t, http.MethodGet, "/v2/customers/"+id, 1, "a 404 is an answer, never retried")
 	// An id is one path segment, whatever it holds.
 	if _, err := c.GetCustomer(ctx, "../oauth/access_token"); !IsNotFound(err) {
 		t.Errorf("an id with a slash: %v", err)
@@ -145,8 +142,7 @@ func TestNotFound(t *testing.T) {
 
 func TestCreateConflict(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	if _, err := api.CreateCustomer("Cy", "cy@example.com", "", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +153,7 @@ func TestCreateConflict(t *testing.T) {
 	if !strings.Contains(strings.ToLower(err.Error()), "cy@example.com") {
 		t.Errorf("conflict error %q should name the email", err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-		t.Errorf("a 409 create was sent %d times, want 1", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 1, "a 409 is not retried")
 	if n := len(api.Customers()); n != 1 {
 		t.Errorf("%d customers, want 1", n)
 	}
@@ -185,8 +179,7 @@ func TestCreateConflict(t *testing.T) {
 
 func TestListPagingAndFilters(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 	var all []string
 	for i := range 23 {
@@ -253,8 +246,7 @@ func TestListPagingAndFilters(t *testing.T) {
 
 func TestCustomerToken(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	cu, err := api.CreateCustomer("Tok", "tok@example.com", "pw-abcdef", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -309,8 +301,7 @@ func TestParseBaseURL(t *testing.T) {
 // paging: no page is fetched that no one asked for.
 func TestCustomersIsLazy(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	for i := range 12 {
 		if _, err := api.CreateCustomer(fmt.Sprintf("Lazy %02d", i), fmt.Sprintf("lazy%02d@example.com", i), "", nil); err != nil {
 			t.Fatal(err)
@@ -337,5 +328,100 @@ func TestCustomersIsLazy(t *testing.T) {
 	want := []string{"page[limit]=5&page[offset]=0", "page[limit]=5&page[offset]=5"}
 	if strings.Join(queries, " ; ") != strings.Join(want, " ; ") {
 		t.Errorf("list requests %q, want %q", queries, want)
+	}
+}
+
+// TestNoSecretInLogsOrErrors drives the client through successes and every
+// kind of failure and checks that no log line and no error holds the client
+// secret, an access token or a customer password.
+func TestNoSecretInLogsOrErrors(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t, emulator.Config{TokenLifetime: 2 * time.Minute})
+	log := &recordingLogger{}
+	c := newTestClient(t, api, func(cfg *Config) { cfg.Logger = log; cfg.MaxRetries = 2 })
+	ctx := t.Context()
+	const (
+		password    = "customer-pw-5e1d0a"
+		newPassword = "customer-pw-rotated-77b2"
+		wrongSecret = "wrong-secret-0c9e4f"
+	)
+	var errs []error
+	keep := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	cu, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Sec", Email: "sec@example.com", Password: strp(password)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.script(http.MethodPut, "/v2/customers/"+cu.ID, 1, http.StatusTooManyRequests, map[string]string{"Retry-After": "0"}, body429)
+	_, err = c.UpdateCustomer(ctx, cu.ID, CustomerUpdate{Password: strp(newPassword)})
+	keep(err)
+	api.ExpireTokens()
+	_, err = c.GetCustomer(ctx, cu.ID)
+	keep(err)
+	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true})
+	_, err = c.CreateCustomer(ctx, CustomerCreate{Name: "Sec2", Email: "sec2@example.com", Password: strp(password)})
+	keep(err)
+	api.script(http.MethodPost, "/v2/customers", 5, http.StatusBadGateway, map[string]string{"Content-Type": "text/html"}, "<html>"+password+"</html>")
+	_, err = c.CreateCustomer(ctx, CustomerCreate{Name: "Sec3", Email: "sec3@example.com", Password: strp(password)})
+	keep(err)
+	// The API rejects these; the errors say why without the values sent.
+	_, err = c.CreateCustomer(ctx, CustomerCreate{Name: "Sec4", Email: "not-an-email", Password: strp(password)})
+	keep(err)
+	_, err = c.CreateCustomer(ctx, CustomerCreate{Name: "Sec5", Email: "sec@example.com", Password: strp(password)})
+	keep(err)
+	_, err = c.CreateCustomerToken(ctx, "sec@example.com", password)
+	keep(err)
+	tok, err := c.CreateCustomerToken(ctx, "sec@example.com", newPassword)
+	keep(err)
+	_, err = c.GetCustomer(ctx, "missing")
+	keep(err)
+	wrong := newTestClient(t, api, func(cfg *Config) { cfg.Logger = log; cfg.ClientSecret = wrongSecret })
+	_, err = wrong.GetCustomer(ctx, cu.ID)
+	keep(err)
+	closed := newTestClient(t, api, func(cfg *Config) {
+		cfg.Logger = log
+		cfg.BaseURL = acctest.ClosedURL(t)
+		cfg.MaxRetries = 1
+	})
+	_, err = closed.GetCustomer(ctx, cu.ID)
+	keep(err)
+
+	for _, e := range errs {
+		t.Log(e)
+	}
+	if len(errs) < 6 {
+		t.Fatalf("only %d of the failures happened: %v", len(errs), errs)
+	}
+	tokens := api.accessTokens()
+	if len(tokens) < 2 || tok.Token == "" {
+		t.Fatalf("%d access tokens seen, customer token %q: the scenario did not run", len(tokens), tok.Token)
+	}
+	secrets := append([]string{testClientSecret, wrongSecret, password, newPassword, tok.Token}, tokens...)
+	lines := log.all()
+	if len(lines) < 20 {
+		t.Fatalf("only %d log lines", len(lines))
+	}
+	for _, s := range secrets {
+		for _, l := range lines {
+			if strings.Contains(l, s) {
+				t.Errorf("a log line holds a secret (%d chars): %s", len(s), strings.ReplaceAll(l, s, "<SECRET>"))
+			}
+		}
+		for _, e := range errs {
+			if strings.Contains(e.Error(), s) {
+				t.Errorf("an error holds a secret (%d chars): %s", len(s), strings.ReplaceAll(e.Error(), s, "<SECRET>"))
+			}
+		}
+	}
+
+	// Redact is the last line of defence for text from elsewhere.
+	cur := c.tokens.current()
+	if got := c.Redact("a "+testClientSecret+" b "+cur+" c "+password, password); strings.Contains(got, testClientSecret) ||
+		strings.Contains(got, password) || (cur != "" && strings.Contains(got, cur)) || !strings.Contains(got, "(redacted)") {
+		t.Errorf("Redact left a secret: %q", got)
 	}
 }

@@ -48,33 +48,8 @@ func (w *wireCustomer) UnmarshalJSON(b []byte) error {
 	return decodeCustom(b, &w.Custom)
 }
 
-// wireMeta holds an object's timestamps, under meta.timestamps as the
-// samples show, or straight under meta as one documentation table says.
-type wireMeta struct {
-	Timestamps struct {
-		CreatedAt string `json:"created_at"`
-		UpdatedAt string `json:"updated_at"`
-	} `json:"timestamps"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
-}
-
-// times parses the timestamps of the object what (such as "customer <id>").
-func (m *wireMeta) times(what string) (created, updated time.Time, err error) {
-	if created, err = parseTime("created_at", firstNonEmpty(m.Timestamps.CreatedAt, m.CreatedAt)); err != nil {
-		return created, updated, fmt.Errorf("%s: %w", what, err)
-	}
-	if updated, err = parseTime("updated_at", firstNonEmpty(m.Timestamps.UpdatedAt, m.UpdatedAt)); err != nil {
-		return created, updated, fmt.Errorf("%s: %w", what, err)
-	}
-	return created, updated, nil
-}
-
 func (w *wireCustomer) customer() (Customer, error) {
 	c := Customer{ID: w.ID, Name: w.Name, Email: w.Email, ExternalRef: w.ExternalRef, Custom: w.Custom}
-	if c.ID == "" {
-		return c, errors.New("the API returned a customer without an id")
-	}
 	switch p := w.Password.(type) {
 	case bool:
 		c.HasPassword = p
@@ -82,31 +57,8 @@ func (w *wireCustomer) customer() (Customer, error) {
 		c.HasPassword = p == "true"
 	}
 	var err error
-	c.CreatedAt, c.UpdatedAt, err = w.Meta.times("customer " + clip(c.ID, maxErrorText))
+	c.CreatedAt, c.UpdatedAt, err = w.Meta.stamps("a customer", c.ID)
 	return c, err
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func parseTime(name, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		// time.Parse's own message quotes the value twice, unbounded.
-		return time.Time{}, fmt.Errorf("%s %q is not an RFC 3339 time", name, clip(s, 64))
-	}
-	return t, nil
-}
-
-type customerDoc struct {
-	Data wireCustomer `json:"data"`
 }
 
 // CustomerCreate is the body of a create. Password and ExternalRef are sent
@@ -180,20 +132,12 @@ func customerPath(id string) string { return "/v2/customers/" + url.PathEscape(i
 // GetCustomer reads one customer; a missing one is an *APIError for which
 // IsNotFound is true.
 func (c *Client) GetCustomer(ctx context.Context, id string) (Customer, error) {
-	var doc customerDoc
-	if err := c.do(ctx, http.MethodGet, customerPath(id), nil, nil, &doc); err != nil {
-		return Customer{}, err
-	}
-	return doc.Data.customer()
+	return callObject(ctx, c, http.MethodGet, customerPath(id), nil, (*wireCustomer).customer)
 }
 
 // UpdateCustomer sends a partial update and returns the whole customer.
 func (c *Client) UpdateCustomer(ctx context.Context, id string, in CustomerUpdate) (Customer, error) {
-	var doc customerDoc
-	if err := c.do(ctx, http.MethodPut, customerPath(id), nil, in, &doc); err != nil {
-		return Customer{}, err
-	}
-	return doc.Data.customer()
+	return callObject(ctx, c, http.MethodPut, customerPath(id), in, (*wireCustomer).customer)
 }
 
 // DeleteCustomer deletes a customer; one that is already gone is no error.
@@ -206,11 +150,7 @@ func (c *Client) DeleteCustomer(ctx context.Context, id string) error {
 // DELETE is) and reports whether the API still had it: a 404 is no error,
 // but found is false. The API deletes the customer's addresses with it.
 func (c *Client) DeleteCustomerIfFound(ctx context.Context, id string) (found bool, err error) {
-	err = c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
+	return c.deleteObject(ctx, customerPath(id))
 }
 
 // ErrCustomerMismatch is returned by CreateCustomer when, after a create of
@@ -261,16 +201,10 @@ func mayHaveCreated(err error) bool {
 
 func (c *Client) createCustomer(ctx context.Context, in CustomerCreate) (Customer, error) {
 	return createOnce(ctx, c, createFlow[Customer]{
-		what: "customer",
-		path: "/v2/customers",
-		body: in,
-		decode: func(raw []byte) (Customer, error) {
-			var doc customerDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return Customer{}, err
-			}
-			return doc.Data.customer()
-		},
+		what:   "customer",
+		path:   "/v2/customers",
+		body:   in,
+		decode: decodeObject((*wireCustomer).customer),
 		find: func(ctx context.Context) (Customer, bool, error) {
 			return c.FindCustomerByEmail(ctx, in.Email)
 		},
@@ -398,24 +332,9 @@ func ptrEqual(a, b *string) bool {
 // than one match (the API keeps emails unique, so this means a fault) is an
 // error.
 func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (Customer, bool, error) {
-	list, err := c.ListCustomers(ctx, ListOptions{Filters: []Filter{Eq("email", email)}, Limit: 2})
-	if err != nil {
-		return Customer{}, false, err
-	}
-	var matches []Customer
-	for _, cu := range list {
-		if strings.EqualFold(cu.Email, email) {
-			matches = append(matches, cu)
-		}
-	}
-	switch len(matches) {
-	case 0:
-		return Customer{}, false, nil
-	case 1:
-		return matches[0], true, nil
-	default:
-		return Customer{}, false, fmt.Errorf("%d customers have the email %s", len(matches), email)
-	}
+	matches, err := filterAll(c.Customers(ctx, ListOptions{Filters: []Filter{Eq("email", email)}, Limit: 2}),
+		func(cu Customer) bool { return strings.EqualFold(cu.Email, email) })
+	return onlyOne(matches, err, func(n int) error { return fmt.Errorf("%d customers have the email %s", n, email) })
 }
 
 // Customers walks the customers that match opts, page by page, as the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -131,16 +130,9 @@ func (w *wireField) field() (Field, error) {
 	if d := bytes.TrimSpace(w.Default); len(d) > 0 && string(d) != "null" {
 		f.Default = d
 	}
-	if f.ID == "" {
-		return f, errors.New("the API returned a field without an id")
-	}
 	var err error
-	f.CreatedAt, f.UpdatedAt, err = w.Meta.times("field " + clip(f.ID, maxErrorText))
+	f.CreatedAt, f.UpdatedAt, err = w.Meta.stamps("a field", f.ID)
 	return f, err
-}
-
-type fieldDoc struct {
-	Data wireField `json:"data"`
 }
 
 // FieldCreate is the body of a field create. Default nil sends none.
@@ -218,13 +210,8 @@ func (in FieldUpdate) MarshalJSON() ([]byte, error) {
 
 func fieldPath(id string) string { return "/v2/fields/" + url.PathEscape(id) }
 
-func decodeField(raw []byte) (Field, error) {
-	var doc fieldDoc
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return Field{}, err
-	}
-	return doc.Data.field()
-}
+// decodeField reads the answer of a create, read or update of a field.
+var decodeField = decodeObject((*wireField).field)
 
 // CreateField creates a field. One whose outcome is unknown is looked up
 // among the flow's fields by slug before it is sent again (flowSlug names
@@ -272,10 +259,7 @@ func (c *Client) UpdateField(ctx context.Context, id string, in FieldUpdate) (Fi
 
 // DeleteField deletes a field; one already gone is no error.
 func (c *Client) DeleteField(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, fieldPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := c.deleteObject(ctx, fieldPath(id))
 	return err
 }
 

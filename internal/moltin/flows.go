@@ -3,7 +3,6 @@ package moltin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -35,11 +34,8 @@ type wireFlow struct {
 
 func (w *wireFlow) flow() (Flow, error) {
 	f := Flow{ID: w.ID, Slug: w.Slug, Name: w.Name, Description: w.Description, Enabled: w.Enabled}
-	if f.ID == "" {
-		return f, errors.New("the API returned a flow without an id")
-	}
 	var err error
-	f.CreatedAt, f.UpdatedAt, err = w.Meta.times("flow " + clip(f.ID, maxErrorText))
+	f.CreatedAt, f.UpdatedAt, err = w.Meta.stamps("a flow", f.ID)
 	return f, err
 }
 
@@ -82,13 +78,7 @@ func (c *Client) FindFlowBySlug(ctx context.Context, slug string) (Flow, bool, e
 
 // GetFlow reads one flow by id.
 func (c *Client) GetFlow(ctx context.Context, id string) (Flow, error) {
-	var doc struct {
-		Data wireFlow `json:"data"`
-	}
-	if err := c.do(ctx, http.MethodGet, flowPath(id), nil, nil, &doc); err != nil {
-		return Flow{}, err
-	}
-	return doc.Data.flow()
+	return callObject(ctx, c, http.MethodGet, flowPath(id), nil, (*wireFlow).flow)
 }
 
 // CreateFlow creates a flow. One whose outcome is unknown is looked up by
@@ -96,31 +86,19 @@ func (c *Client) GetFlow(ctx context.Context, id string) (Flow, error) {
 // *APIError (422) for which IsConflict is true.
 func (c *Client) CreateFlow(ctx context.Context, in FlowCreate) (Flow, error) {
 	return createOnce(ctx, c, createFlow[Flow]{
-		what: "flow",
-		path: "/v2/flows",
-		body: in,
-		decode: func(raw []byte) (Flow, error) {
-			var doc struct {
-				Data wireFlow `json:"data"`
-			}
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return Flow{}, err
-			}
-			return doc.Data.flow()
-		},
-		find:  func(ctx context.Context) (Flow, bool, error) { return c.FindFlowBySlug(ctx, in.Slug) },
-		logID: func(f Flow) map[string]any { return map[string]any{"flow_id": f.ID} },
+		what:   "flow",
+		path:   "/v2/flows",
+		body:   in,
+		decode: decodeObject((*wireFlow).flow),
+		find:   func(ctx context.Context) (Flow, bool, error) { return c.FindFlowBySlug(ctx, in.Slug) },
+		logID:  func(f Flow) map[string]any { return map[string]any{"flow_id": f.ID} },
 	})
 }
 
 // DeleteFlow deletes a flow; one already gone is no error. A core flow
 // cannot be deleted: the API answers 405.
 func (c *Client) DeleteFlow(ctx context.Context, id string) error {
-	err := c.do(ctx, http.MethodDelete, flowPath(id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
+	if _, err := c.deleteObject(ctx, flowPath(id)); err != nil {
 		return fmt.Errorf("deleting flow %s: %w", id, err)
 	}
 	return nil

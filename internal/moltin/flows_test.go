@@ -6,14 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
 func TestFlowsAndFields(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 
 	if _, found, err := c.FindFlowBySlug(ctx, "customers"); err != nil || found {

@@ -77,7 +77,7 @@ func FuzzDecodeCustomer(f *testing.F) {
 		if status < 200 || status > 299 {
 			status = 200 + (status%100+100)%100
 		}
-		var doc customerDoc
+		var doc dataDoc[wireCustomer]
 		err := decodeResponse(http.MethodGet, "/v2/customers/x", fakeResponse(status, "application/json", body), &doc)
 		if err != nil {
 			checkBoundedError(t, err)

@@ -162,6 +162,27 @@ func (a *testAPI) requests(method, path string) []seenRequest {
 	return out
 }
 
+// wantSent checks that the API saw want requests with that method and
+// path; why, if any, says what the count shows.
+func (a *testAPI) wantSent(t *testing.T, method, path string, want int, why string) {
+	t.Helper()
+	if n := len(a.requests(method, path)); n != want {
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		t.Errorf("%s %s sent %d times, want %d%s", method, path, n, want, why)
+	}
+}
+
+// wantOnlyCustomer checks that the emulator holds one customer, the one with
+// that id (what the client returned: got).
+func (a *testAPI) wantOnlyCustomer(t *testing.T, id string, got any) {
+	t.Helper()
+	if cs := a.Customers(); len(cs) != 1 || cs[0].ID != id {
+		t.Errorf("customers %+v, want only the one returned: %+v", cs, got)
+	}
+}
+
 // accessTokens returns every bearer token that a request carried.
 func (a *testAPI) accessTokens() []string {
 	a.mu.Lock()
@@ -200,6 +221,14 @@ func newTestClient(t *testing.T, api *testAPI, mods ...func(*Config)) *Client {
 		t.Fatalf("New: %v", err)
 	}
 	return c
+}
+
+// newEmulatedClient is newTestClient of a fresh emulator with the default
+// configuration.
+func newEmulatedClient(t *testing.T, mods ...func(*Config)) (*testAPI, *Client) {
+	t.Helper()
+	api := newTestAPI(t, emulator.Config{})
+	return api, newTestClient(t, api, mods...)
 }
 
 // recordingLogger keeps every line the client logs.

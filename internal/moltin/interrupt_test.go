@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"testing"
 	"time"
-
-	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
 // A stop (Terraform's StopProvider cancels the context of every operation)
@@ -16,8 +14,7 @@ import (
 // TestStopAfterSendingStillYieldsTheAnswer cancels the operation once each
 // change has reached the API: the answer, which comes later, is still read.
 func TestStopAfterSendingStillYieldsTheAnswer(t *testing.T) {
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	existing, err := api.CreateCustomer("Bob", "bob@example.com", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +38,7 @@ func TestStopAfterSendingStillYieldsTheAnswer(t *testing.T) {
 	if got, ok := api.Customer(created.ID); !ok || got.Email != "ann@example.com" {
 		t.Errorf("the create's answer %+v is not the emulator's customer", created)
 	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers")); n != 0 {
-		t.Errorf("%d lookups after a create whose answer was read; want none", n)
-	}
+	api.wantSent(t, http.MethodGet, "/v2/customers", 0, "no lookup after a create whose answer was read")
 
 	updated, err := c.UpdateCustomer(stopOn(http.MethodPut, customerPath(existing.ID)), existing.ID, CustomerUpdate{Name: strp("Bob Renamed")})
 	if err != nil {
@@ -76,8 +71,7 @@ func TestStopBeforeSendingSendsNothing(t *testing.T) {
 	}
 
 	t.Run("already_stopped", func(t *testing.T) {
-		api := newTestAPI(t, emulator.Config{})
-		c := newTestClient(t, api)
+		api, c := newEmulatedClient(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		start := time.Now()
@@ -89,8 +83,7 @@ func TestStopBeforeSendingSendsNothing(t *testing.T) {
 	})
 
 	t.Run("rate_limiter", func(t *testing.T) {
-		api := newTestAPI(t, emulator.Config{})
-		c := newTestClient(t, api, func(cfg *Config) { cfg.MaxRequestsPerSecond = 2; cfg.fixedRate = true })
+		api, c := newEmulatedClient(t, func(cfg *Config) { cfg.MaxRequestsPerSecond = 2; cfg.fixedRate = true })
 		// The token takes the limiter's one request of this second.
 		if _, err := c.ListCustomers(t.Context(), ListOptions{Limit: 1}); err != nil {
 			t.Fatal(err)
@@ -100,9 +93,7 @@ func TestStopBeforeSendingSendsNothing(t *testing.T) {
 		start := time.Now()
 		_, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Ann", Email: "ann@example.com"})
 		quick(t, time.Since(start)-50*time.Millisecond, err)
-		if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 0 {
-			t.Errorf("%d creates sent after the stop", n)
-		}
+		api.wantSent(t, http.MethodPost, "/v2/customers", 0, "nothing is sent after the stop")
 		// The cancelled reservation is given back: the next request does
 		// not wait for it.
 		if _, err := c.ListCustomers(t.Context(), ListOptions{Limit: 1}); err != nil {
@@ -111,16 +102,13 @@ func TestStopBeforeSendingSendsNothing(t *testing.T) {
 	})
 
 	t.Run("token", func(t *testing.T) {
-		api := newTestAPI(t, emulator.Config{})
-		c := newTestClient(t, api)
+		api, c := newEmulatedClient(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		api.scriptRule(rule{method: http.MethodPost, path: "/oauth/access_token", times: 1, delay: time.Second, onArrive: cancel})
 		start := time.Now()
 		_, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Ann", Email: "ann@example.com"})
 		quick(t, time.Since(start), err)
-		if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 0 {
-			t.Errorf("%d creates sent after the stop cut their token request short", n)
-		}
+		api.wantSent(t, http.MethodPost, "/v2/customers", 0, "nothing is sent after the stop cut the token request short")
 	})
 }
 
@@ -132,8 +120,7 @@ func TestNoRetryAfterStop(t *testing.T) {
 		duringBackoff bool
 	}{{"answer_after_stop", false}, {"stop_during_backoff", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			api := newTestAPI(t, emulator.Config{})
-			c := newTestClient(t, api)
+			api, c := newEmulatedClient(t)
 			ctx, cancel := context.WithCancel(t.Context())
 			r := rule{method: http.MethodPost, path: "/v2/customers", times: 5, status: http.StatusTooManyRequests,
 				header: map[string]string{"Retry-After": "2"}, body: `{"errors":[{"status":429,"title":"Too Many Requests"}]}`}
@@ -152,9 +139,7 @@ func TestNoRetryAfterStop(t *testing.T) {
 				t.Errorf("returned after %v: the Retry-After wait was not cut short", el)
 			}
 			time.Sleep(100 * time.Millisecond)
-			if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-				t.Errorf("%d creates sent; want 1 (no retry after the stop)", n)
-			}
+			api.wantSent(t, http.MethodPost, "/v2/customers", 1, "no retry after the stop")
 		})
 	}
 }
@@ -165,33 +150,25 @@ func TestNoRetryAfterStop(t *testing.T) {
 // nothing sent again.
 func TestStopDuringUnknownOutcome(t *testing.T) {
 	t.Run("created", func(t *testing.T) {
-		api := newTestAPI(t, emulator.Config{})
-		c := newTestClient(t, api)
+		api, c := newEmulatedClient(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true, onArrive: cancel})
 		got, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Ann", Email: "ann@example.com"})
 		if err != nil {
 			t.Fatalf("create whose answer was lost after the stop: %v", err)
 		}
-		if cs := api.Customers(); len(cs) != 1 || cs[0].ID != got.ID {
-			t.Errorf("customers %+v; want the one returned, %s", cs, got.ID)
-		}
-		if n := len(api.requests(http.MethodGet, "/v2/customers")); n != 1 {
-			t.Errorf("%d lookups; want 1", n)
-		}
+		api.wantOnlyCustomer(t, got.ID, got)
+		api.wantSent(t, http.MethodGet, "/v2/customers", 1, "")
 	})
 	t.Run("not_created", func(t *testing.T) {
-		api := newTestAPI(t, emulator.Config{})
-		c := newTestClient(t, api)
+		api, c := newEmulatedClient(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, status: http.StatusBadGateway, onArrive: cancel})
 		_, err := c.CreateCustomer(ctx, CustomerCreate{Name: "Ann", Email: "ann@example.com"})
 		if !errors.Is(err, ErrInterrupted) {
 			t.Errorf("error %v; want ErrInterrupted", err)
 		}
-		if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-			t.Errorf("%d creates sent; want 1", n)
-		}
+		api.wantSent(t, http.MethodPost, "/v2/customers", 1, "")
 		if n := len(api.Customers()); n != 0 {
 			t.Errorf("%d customers; want none", n)
 		}

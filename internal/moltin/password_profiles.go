@@ -2,8 +2,6 @@ package moltin
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -30,18 +28,18 @@ type wirePasswordProfile struct {
 	Meta                       wireMeta `json:"meta"`
 }
 
-func (w *wirePasswordProfile) profile(realmID string) (PasswordProfile, error) {
-	p := PasswordProfile{ID: w.ID, RealmID: realmID, Name: w.Name, UsernameFormat: w.UsernameFormat,
-		EnableOneTimePasswordToken: w.EnableOneTimePasswordToken}
-	if p.ID == "" {
-		return p, errors.New("the API returned a password profile without an id")
+// profileIn reads the password profiles of a realm, which they do not name.
+func profileIn(realmID string) func(*wirePasswordProfile) (PasswordProfile, error) {
+	return func(w *wirePasswordProfile) (PasswordProfile, error) {
+		p := PasswordProfile{ID: w.ID, RealmID: realmID, Name: w.Name, UsernameFormat: w.UsernameFormat,
+			EnableOneTimePasswordToken: w.EnableOneTimePasswordToken}
+		if p.UsernameFormat == "" {
+			p.UsernameFormat = "any"
+		}
+		var err error
+		p.CreatedAt, p.UpdatedAt, err = w.Meta.stamps("a password profile", p.ID)
+		return p, err
 	}
-	if p.UsernameFormat == "" {
-		p.UsernameFormat = "any"
-	}
-	var err error
-	p.CreatedAt, p.UpdatedAt, err = w.Meta.times("password profile " + clip(p.ID, maxErrorText))
-	return p, err
 }
 
 // PasswordProfileInput is the body of a create, and of an update (which
@@ -77,107 +75,58 @@ func passwordProfilePath(realmID, id string) string {
 	return passwordProfilesPath(realmID) + "/" + url.PathEscape(id)
 }
 
-type passwordProfileDoc struct {
-	Data wirePasswordProfile `json:"data"`
-}
-
 // CreatePasswordProfile creates a password profile in the store's Account
 // Management realm. A create of unknown outcome is looked up by name (and
 // the other fields) before it is sent again.
 func (c *Client) CreatePasswordProfile(ctx context.Context, in PasswordProfileInput) (PasswordProfile, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfile{}, err
-	}
-	return createOnce(ctx, c, createFlow[PasswordProfile]{
-		what: "password profile",
-		path: passwordProfilesPath(realm),
-		body: in.body(),
-		decode: func(raw []byte) (PasswordProfile, error) {
-			var doc passwordProfileDoc
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				return PasswordProfile{}, err
-			}
-			return doc.Data.profile(realm)
-		},
-		find: func(ctx context.Context) (PasswordProfile, bool, error) {
-			var match []PasswordProfile
-			for p, err := range c.PasswordProfiles(ctx) {
-				if err != nil {
-					return PasswordProfile{}, false, err
+	return inRealm(ctx, c, func(realm string) (PasswordProfile, error) {
+		return createOnce(ctx, c, createFlow[PasswordProfile]{
+			what:   "password profile",
+			path:   passwordProfilesPath(realm),
+			body:   in.body(),
+			decode: decodeObject(profileIn(realm)),
+			find: func(ctx context.Context) (PasswordProfile, bool, error) {
+				match, err := filterAll(c.PasswordProfiles(ctx), func(p PasswordProfile) bool {
+					return p.Name == in.Name && p.UsernameFormat == in.format() &&
+						p.EnableOneTimePasswordToken == in.EnableOneTimePasswordToken && !localCreates.known(c.base.String(), p.ID)
+				})
+				p, found, err := onlyOne(match, err, func(n int) error {
+					return fmt.Errorf("%d password profiles are named %q: cannot tell which one the create made", n, in.Name)
+				})
+				if found {
+					localCreates.created(c.base.String(), p.ID)
 				}
-				if p.Name == in.Name && p.UsernameFormat == in.format() &&
-					p.EnableOneTimePasswordToken == in.EnableOneTimePasswordToken && !localCreates.known(c.base.String(), p.ID) {
-					match = append(match, p)
-				}
-			}
-			switch len(match) {
-			case 0:
-				return PasswordProfile{}, false, nil
-			case 1:
-				localCreates.created(c.base.String(), match[0].ID)
-				return match[0], true, nil
-			default:
-				return PasswordProfile{}, false, fmt.Errorf("%d password profiles are named %q: cannot tell which one the create made", len(match), in.Name)
-			}
-		},
-		logID: func(p PasswordProfile) map[string]any { return map[string]any{"password_profile_id": p.ID} },
+				return p, found, err
+			},
+			logID: func(p PasswordProfile) map[string]any { return map[string]any{"password_profile_id": p.ID} },
+		})
 	})
 }
 
 // GetPasswordProfile reads a password profile of the Account Management realm.
 func (c *Client) GetPasswordProfile(ctx context.Context, id string) (PasswordProfile, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfile{}, err
-	}
-	var doc passwordProfileDoc
-	if err := c.do(ctx, http.MethodGet, passwordProfilePath(realm, id), nil, nil, &doc); err != nil {
-		return PasswordProfile{}, err
-	}
-	return doc.Data.profile(realm)
+	return inRealm(ctx, c, func(realm string) (PasswordProfile, error) {
+		return callObject(ctx, c, http.MethodGet, passwordProfilePath(realm, id), nil, profileIn(realm))
+	})
 }
 
 // UpdatePasswordProfile sends the profile's fields and returns it.
 func (c *Client) UpdatePasswordProfile(ctx context.Context, id string, in PasswordProfileInput) (PasswordProfile, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return PasswordProfile{}, err
-	}
-	var doc passwordProfileDoc
-	if err := c.do(ctx, http.MethodPut, passwordProfilePath(realm, id), nil, in.body(), &doc); err != nil {
-		return PasswordProfile{}, err
-	}
-	return doc.Data.profile(realm)
+	return inRealm(ctx, c, func(realm string) (PasswordProfile, error) {
+		return callObject(ctx, c, http.MethodPut, passwordProfilePath(realm, id), in.body(), profileIn(realm))
+	})
 }
 
 // DeletePasswordProfile deletes a password profile (and, the API says, every
 // member's password info tied to it); one already gone is no error.
 func (c *Client) DeletePasswordProfile(ctx context.Context, id string) error {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		return err
-	}
-	err = c.do(ctx, http.MethodDelete, passwordProfilePath(realm, id), nil, nil, nil)
-	if IsNotFound(err) {
-		return nil
-	}
+	_, err := inRealm(ctx, c, func(realm string) (bool, error) { return c.deleteObject(ctx, passwordProfilePath(realm, id)) })
 	return err
 }
 
 // PasswordProfiles walks the realm's password profiles.
 func (c *Client) PasswordProfiles(ctx context.Context) iter.Seq2[PasswordProfile, error] {
-	return func(yield func(PasswordProfile, error) bool) {
-		realm, err := c.AccountRealmID(ctx)
-		if err != nil {
-			yield(PasswordProfile{}, err)
-			return
-		}
-		for p, err := range listPages(ctx, c, passwordProfilesPath(realm), ListOptions{},
-			func(w *wirePasswordProfile) (PasswordProfile, error) { return w.profile(realm) }) {
-			if !yield(p, err) {
-				return
-			}
-		}
-	}
+	return listInRealm(ctx, c, func(realm string) iter.Seq2[PasswordProfile, error] {
+		return listPages(ctx, c, passwordProfilesPath(realm), ListOptions{}, profileIn(realm))
+	})
 }

@@ -17,8 +17,7 @@ const body429 = `{"errors":[{"status":429,"title":"Too Many Requests","detail":"
 
 func TestRetry429WithoutRetryAfter(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	cu, _ := api.CreateCustomer("R", "r@example.com", "", nil)
 	path := "/v2/customers/" + cu.ID
 	api.script(http.MethodGet, path, 3, http.StatusTooManyRequests, jsonHeader, body429)
@@ -28,9 +27,7 @@ func TestRetry429WithoutRetryAfter(t *testing.T) {
 	if err != nil || got.ID != cu.ID {
 		t.Fatalf("GET after three 429s: %+v %v", got, err)
 	}
-	if n := len(api.requests(http.MethodGet, path)); n != 4 {
-		t.Errorf("%d attempts, want 4 (three 429s, then the answer)", n)
-	}
+	api.wantSent(t, http.MethodGet, path, 4, "three 429s, then the answer")
 	// Backoff without Retry-After is the client's own: at most RetryWaitMax
 	// (50 ms here) per wait.
 	if d := time.Since(start); d > time.Second {
@@ -40,8 +37,7 @@ func TestRetry429WithoutRetryAfter(t *testing.T) {
 
 func TestRetry429HonoursRetryAfter(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	cu, _ := api.CreateCustomer("R", "r@example.com", "", nil)
 	path := "/v2/customers/" + cu.ID
 	api.script(http.MethodGet, path, 2, http.StatusTooManyRequests, map[string]string{"Retry-After": "1", "Content-Type": "application/json"}, body429)
@@ -93,29 +89,21 @@ func TestRetryAfterParsing(t *testing.T) {
 // A 429 or 408 means the request was not processed: even a POST is sent again.
 func TestRetry429And408OnCreate(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	api.script(http.MethodPost, "/v2/customers", 1, http.StatusTooManyRequests, jsonHeader, body429)
 	api.script(http.MethodPost, "/v2/customers", 1, http.StatusRequestTimeout, nil, "")
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "P", Email: "p@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 3 {
-		t.Errorf("%d POSTs, want 3", n)
-	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers")); n != 0 {
-		t.Errorf("%d lookups after a 429/408: those say nothing was done, no lookup is needed", n)
-	}
-	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
-		t.Errorf("customers %+v, want exactly the one created", cs)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 3, "")
+	api.wantSent(t, http.MethodGet, "/v2/customers", 0, "a 429 or 408 says nothing was done: no lookup is needed")
+	api.wantOnlyCustomer(t, cu.ID, cu)
 }
 
 func TestRetry5xxOnIdempotentCalls(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	ctx := t.Context()
 	cu, _ := api.CreateCustomer("R", "r@example.com", "", nil)
 	path := "/v2/customers/" + cu.ID
@@ -133,9 +121,7 @@ func TestRetry5xxOnIdempotentCalls(t *testing.T) {
 		t.Fatalf("DELETE after a 503: %v", err)
 	}
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
-		if n := len(api.requests(m, path)); n != 2 {
-			t.Errorf("%s sent %d times, want 2 (one 5xx, one answer)", m, n)
-		}
+		api.wantSent(t, m, path, 2, "one 5xx, one answer")
 	}
 	if len(api.Customers()) != 0 {
 		t.Error("the customer survived the DELETE")
@@ -146,9 +132,7 @@ func TestRetry5xxOnIdempotentCalls(t *testing.T) {
 	if _, err := c.GetCustomer(ctx, "x"); StatusOf(err) != http.StatusNotImplemented {
 		t.Errorf("501: %v", err)
 	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers/x")); n != 1 {
-		t.Errorf("a 501 was retried: %d attempts", n)
-	}
+	api.wantSent(t, http.MethodGet, "/v2/customers/x", 1, "a 501 is not retried")
 
 	// Retries run out: the last answer is the error, with its detail.
 	api.script(http.MethodGet, "/v2/customers/y", 100, http.StatusServiceUnavailable, jsonHeader,
@@ -158,17 +142,14 @@ func TestRetry5xxOnIdempotentCalls(t *testing.T) {
 	if StatusOf(err) != http.StatusServiceUnavailable || !strings.Contains(err.Error(), "maintenance") || !strings.Contains(err.Error(), "req-9") {
 		t.Errorf("after the retries: %v", err)
 	}
-	if n := len(api.requests(http.MethodGet, "/v2/customers/y")); n != 3 {
-		t.Errorf("MaxRetries 2: %d attempts, want 3", n)
-	}
+	api.wantSent(t, http.MethodGet, "/v2/customers/y", 3, "MaxRetries 2")
 }
 
 // A 5xx to a POST may or may not have created the customer: the client looks
 // it up before any second POST, and sends one only when none exists.
 func TestCreateAfter5xxLooksUpBeforeResending(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	api.script(http.MethodPost, "/v2/customers", 1, http.StatusBadGateway, map[string]string{"Content-Type": "text/html"}, "<html>502</html>")
 
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "F", Email: "f@example.com"})
@@ -186,9 +167,7 @@ func TestCreateAfter5xxLooksUpBeforeResending(t *testing.T) {
 	if strings.Join(order, ",") != "POST,GET,POST" {
 		t.Errorf("requests to /v2/customers: %v, want POST (502), GET (lookup: none), POST", order)
 	}
-	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
-		t.Errorf("customers %+v", cs)
-	}
+	api.wantOnlyCustomer(t, cu.ID, cu)
 
 	// Every POST answered 5xx: each resend follows a lookup, and the number
 	// of POSTs is bounded by MaxRetries.
@@ -200,9 +179,7 @@ func TestCreateAfter5xxLooksUpBeforeResending(t *testing.T) {
 		!strings.HasPrefix(err.Error(), "POST /v2/customers: the outcome is unknown: 503 Service Unavailable; down") {
 		t.Errorf("after 5xx on every POST: %v", err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2+3 {
-		t.Errorf("%d POSTs in all, want 2 + 3", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 2+3, "2 before, then 3 with MaxRetries 2")
 	if len(api.Customers()) != 1 {
 		t.Error("a customer was created by a 503'd POST")
 	}
@@ -212,8 +189,7 @@ func TestCreateAfter5xxLooksUpBeforeResending(t *testing.T) {
 // one POST, one lookup, one customer.
 func TestCreateDroppedAfterCommitIsAdoptedOnce(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true})
 
 	in := CustomerCreate{Name: "D", Email: "d@example.com", Password: strp("pw-dropped-1"), ExternalRef: strp("x-1")}
@@ -225,9 +201,7 @@ func TestCreateDroppedAfterCommitIsAdoptedOnce(t *testing.T) {
 	if len(cs) != 1 || cs[0].ID != cu.ID || cu.Name != "D" || !cu.HasPassword {
 		t.Fatalf("customers %+v, adopted %+v", cs, cu)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-		t.Errorf("%d POSTs, want 1: a committed create must not be sent again", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 1, "a committed create must not be sent again")
 
 	// The emulator's own drop fault, on every mutating request: the create is
 	// still adopted once.
@@ -284,8 +258,7 @@ func TestCreateUnknownOutcomeMismatch(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			api := newTestAPI(t, emulator.Config{})
-			c := newTestClient(t, api)
+			api, c := newEmulatedClient(t)
 			existing := tc.existing(api)
 			api.script(http.MethodPost, "/v2/customers", 1, http.StatusInternalServerError, jsonHeader, `{"errors":[{"status":500,"detail":"oops"}]}`)
 			_, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "M", Email: "m@example.com", Password: strp("pw-mine-1")})
@@ -296,12 +269,8 @@ func TestCreateUnknownOutcomeMismatch(t *testing.T) {
 			if !strings.Contains(err.Error(), existing.ID) || strings.Contains(err.Error(), "pw-mine-1") {
 				t.Errorf("error %q should name the customer found and no password", err)
 			}
-			if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-				t.Errorf("%d POSTs, want 1", n)
-			}
-			if n := len(api.requests(http.MethodPut, "/v2/customers/"+existing.ID)); n != 0 {
-				t.Error("the customer found was overwritten")
-			}
+			api.wantSent(t, http.MethodPost, "/v2/customers", 1, "")
+			api.wantSent(t, http.MethodPut, "/v2/customers/"+existing.ID, 0, "the customer found must not be overwritten")
 		})
 	}
 }
@@ -374,17 +343,14 @@ func TestRequestTimeoutAndMaxElapsed(t *testing.T) {
 // lookup; if the lookup finds nothing, it is an error and is never resent.
 func TestCreateWithUnreadableAnswer(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api)
+	api, c := newEmulatedClient(t)
 	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, afterCommit: true,
 		status: http.StatusCreated, header: jsonHeader, body: `{"data":{"type":"customer","id":`})
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "U", Email: "u@example.com"})
 	if err != nil {
 		t.Fatalf("committed create with a truncated answer: %v", err)
 	}
-	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
-		t.Errorf("customers %+v, adopted %+v", cs, cu)
-	}
+	api.wantOnlyCustomer(t, cu.ID, cu)
 
 	// Answered by something in front of the API, which created nothing.
 	api.script(http.MethodPost, "/v2/customers", 5, http.StatusOK, jsonHeader, `{"data":{"id":""}}`)
@@ -393,49 +359,37 @@ func TestCreateWithUnreadableAnswer(t *testing.T) {
 	if !errors.As(err, &unreadable) || !strings.Contains(err.Error(), "without an id") {
 		t.Errorf("err %v, want a ResponseDecodeError", err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2 {
-		t.Errorf("%d POSTs in all, want 2: a 2xx is never resent", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 2, "a 2xx is never resent")
 }
 
 // With retries turned off, a lost answer is still looked up and adopted.
 func TestCreateDroppedWithoutRetriesIsAdopted(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api, func(cfg *Config) { cfg.RetriesOff = true })
+	api, c := newEmulatedClient(t, func(cfg *Config) { cfg.RetriesOff = true })
 	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, dropAfter: true})
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "W", Email: "w@example.com"})
 	if err != nil {
 		t.Fatalf("lost answer with retries off: %v", err)
 	}
-	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
-		t.Errorf("customers %+v, adopted %+v", cs, cu)
-	}
+	api.wantOnlyCustomer(t, cu.ID, cu)
 	// And a 5xx before any effect is reported, not resent.
 	api.script(http.MethodPost, "/v2/customers", 1, http.StatusBadGateway, nil, "")
 	if _, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "X", Email: "x@example.com"}); StatusOf(err) != http.StatusBadGateway {
 		t.Errorf("err %v, want the 502", err)
 	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 2 {
-		t.Errorf("%d POSTs, want 2", n)
-	}
+	api.wantSent(t, http.MethodPost, "/v2/customers", 2, "")
 }
 
 // A create that takes effect but answers after the request timeout has an
 // unknown outcome like a lost answer: it is looked up and adopted.
 func TestCreateTimedOutAfterCommitIsAdopted(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, emulator.Config{})
-	c := newTestClient(t, api, func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond })
+	api, c := newEmulatedClient(t, func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond })
 	api.scriptRule(rule{method: http.MethodPost, path: "/v2/customers", times: 1, afterCommit: true, delay: 2 * time.Second})
 	cu, err := c.CreateCustomer(t.Context(), CustomerCreate{Name: "Slow", Email: "slow@example.com"})
 	if err != nil {
 		t.Fatalf("slow create: %v", err)
 	}
-	if cs := api.Customers(); len(cs) != 1 || cs[0].ID != cu.ID {
-		t.Errorf("customers %+v, adopted %+v", cs, cu)
-	}
-	if n := len(api.requests(http.MethodPost, "/v2/customers")); n != 1 {
-		t.Errorf("%d POSTs, want 1", n)
-	}
+	api.wantOnlyCustomer(t, cu.ID, cu)
+	api.wantSent(t, http.MethodPost, "/v2/customers", 1, "")
 }
