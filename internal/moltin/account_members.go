@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +37,7 @@ func (w *wireUserAuthInfo) uai() (UserAuthInfo, error) {
 
 func uaisPath(realm string) string { return realmPath(realm) + "/user-authentication-info" }
 func uaiPath(realm, id string) string {
-	return uaisPath(realm) + "/" + url.PathEscape(id)
+	return objectPath(uaisPath(realm), id)
 }
 
 func uaiBody(name, email string) map[string]any {
@@ -74,7 +73,7 @@ func uappisPath(realm, uaiID string) string {
 }
 
 func uappiPath(realm, uaiID, id string) string {
-	return uappisPath(realm, uaiID) + "/" + url.PathEscape(id)
+	return objectPath(uappisPath(realm, uaiID), id)
 }
 
 // PasswordInfoInput is the body of a UAPPI create or update. Every field is
@@ -350,7 +349,7 @@ func (w *wireUserAuthInfo) member() (AccountMemberRecord, error) {
 
 // GetAccountMember reads /v2/account-members/{id}.
 func (c *Client) GetAccountMember(ctx context.Context, id string) (AccountMemberRecord, error) {
-	return callObject(ctx, c, http.MethodGet, "/v2/account-members/"+url.PathEscape(id), nil, (*wireUserAuthInfo).member)
+	return callObject(ctx, c, http.MethodGet, objectPath("/v2/account-members", id), nil, (*wireUserAuthInfo).member)
 }
 
 // AccountMembers walks /v2/account-members.

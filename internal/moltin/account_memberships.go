@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -49,7 +48,7 @@ func membershipsPath(accountID string) string {
 }
 
 func membershipPath(accountID, id string) string {
-	return membershipsPath(accountID) + "/" + url.PathEscape(id)
+	return objectPath(membershipsPath(accountID), id)
 }
 
 // DefaultMemberWait bounds how long a membership create waits for its

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -151,7 +150,7 @@ func (in AccountUpdate) body() map[string]any {
 	return map[string]any{"data": data}
 }
 
-func accountPath(id string) string { return "/v2/accounts/" + url.PathEscape(id) }
+func accountPath(id string) string { return objectPath("/v2/accounts", id) }
 
 // GetAccount reads one account; a missing one is a 404 *APIError.
 func (c *Client) GetAccount(ctx context.Context, id string) (Account, error) {

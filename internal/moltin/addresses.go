@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"iter"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -133,7 +132,7 @@ func decodeAddress(raw []byte) (Address, error) {
 func addressesPath(customerID string) string { return customerPath(customerID) + "/addresses" }
 
 func addressPath(customerID, addressID string) string {
-	return addressesPath(customerID) + "/" + url.PathEscape(addressID)
+	return objectPath(addressesPath(customerID), addressID)
 }
 
 // CreateAddress saves a new address for a customer with one POST. A POST of

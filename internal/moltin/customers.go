@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -127,7 +126,7 @@ func (in CustomerUpdate) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"data": data})
 }
 
-func customerPath(id string) string { return "/v2/customers/" + url.PathEscape(id) }
+func customerPath(id string) string { return objectPath("/v2/customers", id) }
 
 // GetCustomer reads one customer; a missing one is an *APIError for which
 // IsNotFound is true.

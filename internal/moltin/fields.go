@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -208,7 +207,7 @@ func (in FieldUpdate) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"data": data})
 }
 
-func fieldPath(id string) string { return "/v2/fields/" + url.PathEscape(id) }
+func fieldPath(id string) string { return objectPath("/v2/fields", id) }
 
 // decodeField reads the answer of a create, read or update of a field.
 var decodeField = decodeObject((*wireField).field)
@@ -266,7 +265,7 @@ func (c *Client) DeleteField(ctx context.Context, id string) error {
 // FlowFields lists the fields of the flow with that slug; a missing flow is
 // an *APIError for which IsNotFound is true.
 func (c *Client) FlowFields(ctx context.Context, flowSlug string) ([]Field, error) {
-	return collect(listPages(ctx, c, "/v2/flows/"+url.PathEscape(flowSlug)+"/fields", ListOptions{}, (*wireField).field))
+	return collect(listPages(ctx, c, flowPath(flowSlug)+"/fields", ListOptions{}, (*wireField).field))
 }
 
 // ListFields lists every field of the store.

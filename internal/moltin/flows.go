@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -53,7 +52,7 @@ func (in FlowCreate) MarshalJSON() ([]byte, error) {
 	}})
 }
 
-func flowPath(id string) string { return "/v2/flows/" + url.PathEscape(id) }
+func flowPath(id string) string { return objectPath("/v2/flows", id) }
 
 // ListFlows reads every flow of the store. The API documents no paging or
 // filter for flows, and a store has few.

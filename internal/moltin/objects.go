@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -19,6 +20,10 @@ import (
 type dataDoc[W any] struct {
 	Data W `json:"data"`
 }
+
+// objectPath is the path of the object id in a collection. The id is escaped
+// into one segment, whatever it holds, so that no id names another endpoint.
+func objectPath(collection, id string) string { return collection + "/" + url.PathEscape(id) }
 
 // callObject sends one call (do's rules: retries, interrupts, errors) and
 // converts the object that it answers.

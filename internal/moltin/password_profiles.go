@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -66,13 +65,13 @@ func (in PasswordProfileInput) body() map[string]any {
 }
 
 func realmPath(realmID string) string {
-	return "/v2/authentication-realms/" + url.PathEscape(realmID)
+	return objectPath("/v2/authentication-realms", realmID)
 }
 
 func passwordProfilesPath(realmID string) string { return realmPath(realmID) + "/password-profiles" }
 
 func passwordProfilePath(realmID, id string) string {
-	return passwordProfilesPath(realmID) + "/" + url.PathEscape(id)
+	return objectPath(passwordProfilesPath(realmID), id)
 }
 
 // CreatePasswordProfile creates a password profile in the store's Account
