@@ -3,6 +3,7 @@ package moltin
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"sync"
 
@@ -161,5 +162,30 @@ func (c *Client) AccountRealmID(ctx context.Context) (string, error) {
 			return "", errors.New("GET " + accountAuthSettingsPath + ": the answer names no authentication realm (relationships.authentication_realm): is Account Management enabled on this store?")
 		}
 		return s.RealmID, nil
+	}
+}
+
+// inRealm calls call with the store's Account Management realm id, under
+// which password profiles and members live.
+func inRealm[T any](ctx context.Context, c *Client, call func(realm string) (T, error)) (T, error) {
+	realm, err := c.AccountRealmID(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return call(realm)
+}
+
+// listInRealm is inRealm for a listing: a failed realm lookup is the
+// listing's one error.
+func listInRealm[T any](ctx context.Context, c *Client, list func(realm string) iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		realm, err := c.AccountRealmID(ctx)
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		list(realm)(yield)
 	}
 }

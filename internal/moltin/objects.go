@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,7 +13,8 @@ import (
 
 // What the objects of the API share: the `data` envelope, the timestamps
 // under meta, and the calls that read, write or delete one object, so that
-// each area states only its paths, bodies and wire shapes.
+// each area states only its paths, bodies and wire shapes. Listings are in
+// pages.go, and the Account Management realm in account_settings.go.
 
 // dataDoc is the envelope of one object; W is the object's wire shape.
 type dataDoc[W any] struct {
@@ -57,78 +57,6 @@ func (c *Client) deleteObject(ctx context.Context, path string) (found bool, err
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// inRealm calls call with the store's Account Management realm id, under
-// which password profiles and members live.
-func inRealm[T any](ctx context.Context, c *Client, call func(realm string) (T, error)) (T, error) {
-	realm, err := c.AccountRealmID(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return call(realm)
-}
-
-// listInRealm is inRealm for a listing: a failed realm lookup is the
-// listing's one error.
-func listInRealm[T any](ctx context.Context, c *Client, list func(realm string) iter.Seq2[T, error]) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		realm, err := c.AccountRealmID(ctx)
-		if err != nil {
-			var zero T
-			yield(zero, err)
-			return
-		}
-		list(realm)(yield)
-	}
-}
-
-// filterAll walks items to the end and keeps those that keep accepts,
-// stopping at the first error.
-func filterAll[T any](items iter.Seq2[T, error], keep func(T) bool) ([]T, error) {
-	var out []T
-	for item, err := range items {
-		if err != nil {
-			return nil, err
-		}
-		if keep(item) {
-			out = append(out, item)
-		}
-	}
-	return out, nil
-}
-
-// findFirst walks items until one that keep accepts, and fetches no page
-// after it.
-func findFirst[T any](items iter.Seq2[T, error], keep func(T) bool) (T, bool, error) {
-	var zero T
-	for item, err := range items {
-		if err != nil {
-			return zero, false, err
-		}
-		if keep(item) {
-			return item, true, nil
-		}
-	}
-	return zero, false, nil
-}
-
-// onlyOne is the one item of a lookup's matches, or none (false); more than
-// one is the error that tooMany makes of their number, since the caller
-// cannot tell which one is meant.
-func onlyOne[T any](matches []T, err error, tooMany func(n int) error) (T, bool, error) {
-	var zero T
-	switch {
-	case err != nil:
-		return zero, false, err
-	case len(matches) == 0:
-		return zero, false, nil
-	case len(matches) == 1:
-		return matches[0], true, nil
-	default:
-		return zero, false, tooMany(len(matches))
-	}
 }
 
 // wireMeta holds an object's timestamps, under meta.timestamps as the

@@ -122,3 +122,50 @@ func collect[T any](items iter.Seq2[T, error]) ([]T, error) {
 	}
 	return out, nil
 }
+
+// filterAll walks items to the end and keeps those that keep accepts,
+// stopping at the first error.
+func filterAll[T any](items iter.Seq2[T, error], keep func(T) bool) ([]T, error) {
+	var out []T
+	for item, err := range items {
+		if err != nil {
+			return nil, err
+		}
+		if keep(item) {
+			out = append(out, item)
+		}
+	}
+	return out, nil
+}
+
+// findFirst walks items until one that keep accepts, and fetches no page
+// after it.
+func findFirst[T any](items iter.Seq2[T, error], keep func(T) bool) (T, bool, error) {
+	var zero T
+	for item, err := range items {
+		if err != nil {
+			return zero, false, err
+		}
+		if keep(item) {
+			return item, true, nil
+		}
+	}
+	return zero, false, nil
+}
+
+// onlyOne is the one item of a lookup's matches, or none (false); more than
+// one is the error that tooMany makes of their number, since the caller
+// cannot tell which one is meant.
+func onlyOne[T any](matches []T, err error, tooMany func(n int) error) (T, bool, error) {
+	var zero T
+	switch {
+	case err != nil:
+		return zero, false, err
+	case len(matches) == 0:
+		return zero, false, nil
+	case len(matches) == 1:
+		return matches[0], true, nil
+	default:
+		return zero, false, tooMany(len(matches))
+	}
+}
