@@ -178,13 +178,36 @@ func fieldsMap(f AddressFields) map[string]string {
 	return m
 }
 
-// createOrAdopt is CreateOrAdoptAddress, which must succeed, and adopt an
-// address or not as the test expects.
-func createOrAdopt(t *testing.T, c *Client, customerID string, in AddressFields, wantAdopted bool) Address {
+// newAdoptionTest is a client that adopts leftovers, of an emulator with one
+// customer, Ann, whose addresses the test makes and adopts.
+func newAdoptionTest(t *testing.T) (*testAPI, *Client, emulator.Customer) {
+	t.Helper()
+	api, c := newEmulatedClient(t, adopting)
+	cu, err := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api, c, cu
+}
+
+// wantAdopted is CreateOrAdoptAddress, which must adopt the address id (any
+// address, when id is "").
+func wantAdopted(t *testing.T, c *Client, customerID string, in AddressFields, id string) Address {
 	t.Helper()
 	a, adopted, err := c.CreateOrAdoptAddress(t.Context(), customerID, in)
-	if err != nil || adopted != wantAdopted {
-		t.Fatalf("CreateOrAdoptAddress: %+v adopted=%v %v; want adopted=%v", a, adopted, err, wantAdopted)
+	if err != nil || !adopted || (id != "" && a.ID != id) {
+		t.Fatalf("CreateOrAdoptAddress: %+v adopted=%v %v; want %q adopted", a, adopted, err, id)
+	}
+	return a
+}
+
+// wantCreated is CreateOrAdoptAddress, which must create a new address: not
+// adopt one, and least of all the address notID.
+func wantCreated(t *testing.T, c *Client, customerID string, in AddressFields, notID string) Address {
+	t.Helper()
+	a, adopted, err := c.CreateOrAdoptAddress(t.Context(), customerID, in)
+	if err != nil || adopted || a.ID == notID {
+		t.Fatalf("CreateOrAdoptAddress: %+v adopted=%v %v; want a new address, not %q", a, adopted, err, notID)
 	}
 	return a
 }
@@ -214,8 +237,7 @@ func addressRequests(api *testAPI, customerID string) map[string]int {
 // configured fields; a name with no leftover is created.
 func TestCreateOrAdoptAddressByName(t *testing.T) {
 	t.Parallel()
-	api, c := newEmulatedClient(t, adopting)
-	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	api, c, cu := newAdoptionTest(t)
 	old := home
 	old.Line2, old.City = "Flat 2", "York"
 	left, err := api.CreateAddress(cu.ID, fieldsMap(old))
@@ -229,10 +251,7 @@ func TestCreateOrAdoptAddressByName(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := createOrAdopt(t, c, cu.ID, home, true)
-	if a.ID != left.ID {
-		t.Fatalf("adopted %s; want %s", a.ID, left.ID)
-	}
+	a := wantAdopted(t, c, cu.ID, home, left.ID)
 	if !a.Equal(home) {
 		t.Errorf("the adopted address is %+v; want %+v", a.AddressFields, home)
 	}
@@ -242,13 +261,9 @@ func TestCreateOrAdoptAddressByName(t *testing.T) {
 
 	work := home
 	work.Name, work.Line1 = "Work", "2 Mill Rd"
-	if w := createOrAdopt(t, c, cu.ID, work, false); w.ID == left.ID {
-		t.Fatalf("the Work address is the Home one, %s", w.ID)
-	}
+	wantCreated(t, c, cu.ID, work, left.ID)
 	// A second "Home" does not take the one already taken.
-	if h2 := createOrAdopt(t, c, cu.ID, home, false); h2.ID == left.ID {
-		t.Fatalf("a second Home is the first one, %s", h2.ID)
-	}
+	wantCreated(t, c, cu.ID, home, left.ID)
 	wantAddresses(t, api, cu.ID, 3)
 }
 
@@ -256,12 +271,9 @@ func TestCreateOrAdoptAddressByName(t *testing.T) {
 // is taken without a PUT.
 func TestCreateOrAdoptAddressExact(t *testing.T) {
 	t.Parallel()
-	api, c := newEmulatedClient(t, adopting)
-	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	api, c, cu := newAdoptionTest(t)
 	left, _ := api.CreateAddress(cu.ID, fieldsMap(home))
-	if a := createOrAdopt(t, c, cu.ID, home, true); a.ID != left.ID {
-		t.Fatalf("adopted %s; want %s", a.ID, left.ID)
-	}
+	wantAdopted(t, c, cu.ID, home, left.ID)
 	if got := addressRequests(api, cu.ID); got[http.MethodPut] != 0 || got[http.MethodPost] != 0 {
 		t.Errorf("requests %v; want the list alone", got)
 	}
@@ -271,8 +283,7 @@ func TestCreateOrAdoptAddressExact(t *testing.T) {
 // name and with the same required fields is taken; a named one never is.
 func TestCreateOrAdoptAddressUnnamed(t *testing.T) {
 	t.Parallel()
-	api, c := newEmulatedClient(t, adopting)
-	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	api, c, cu := newAdoptionTest(t)
 	want := home
 	want.Name, want.Instructions = "", "Leave at the door"
 	named := home // same required fields, a name
@@ -285,15 +296,13 @@ func TestCreateOrAdoptAddressUnnamed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := createOrAdopt(t, c, cu.ID, want, true)
+	a := wantAdopted(t, c, cu.ID, want, "")
 	got, _ := api.Address(cu.ID, a.ID)
 	if got.Fields["name"] != "" || got.Fields["instructions"] != "Leave at the door" || got.Fields["city"] != "Leeds" {
 		t.Errorf("adopted %+v; want the unnamed one, updated", got.Fields)
 	}
 	// Neither the named one nor the other postcode is a candidate.
-	if b := createOrAdopt(t, c, cu.ID, want, false); b.ID == a.ID {
-		t.Fatalf("the second is the first, %s", b.ID)
-	}
+	wantCreated(t, c, cu.ID, want, a.ID)
 	wantAddresses(t, api, cu.ID, 4)
 }
 
@@ -336,15 +345,12 @@ func TestAdoptableAddress(t *testing.T) {
 // when the adopting create looks.
 func TestCreateOrAdoptAddressNeverTakesThisProcesss(t *testing.T) {
 	t.Parallel()
-	api, c := newEmulatedClient(t, adopting)
-	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	api, c, cu := newAdoptionTest(t)
 	made, err := c.CreateAddress(t.Context(), cu.ID, home)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := createOrAdopt(t, c, cu.ID, home, false); a.ID == made.ID {
-		t.Fatalf("took %s, which this process made", a.ID)
-	}
+	wantCreated(t, c, cu.ID, home, made.ID)
 
 	// A slow POST (its address made at once, its answer 300 ms later) and
 	// an adopting create of the same fields started meanwhile.
@@ -415,7 +421,7 @@ func TestCreateOrAdoptAddressNoLookup(t *testing.T) {
 	off := newTestClient(t, api)
 	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
 	_, _ = api.CreateAddress(cu.ID, fieldsMap(home))
-	createOrAdopt(t, off, cu.ID, home, false)
+	wantCreated(t, off, cu.ID, home, "")
 	if got := addressRequests(api, cu.ID); got[http.MethodGet] != 0 {
 		t.Errorf("adoption off: requests %v; want no list", got)
 	}
@@ -425,9 +431,7 @@ func TestCreateOrAdoptAddressNoLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, adopted, err := on.CreateOrAdoptAddress(t.Context(), fresh.ID, home); err != nil || adopted {
-		t.Fatalf("fresh customer: adopted=%v %v", adopted, err)
-	}
+	wantCreated(t, on, fresh.ID, home, "")
 	if got := addressRequests(api, fresh.ID); got[http.MethodGet] != 0 || got[http.MethodPost] != 1 {
 		t.Errorf("a customer made here: requests %v; want one POST and no list", got)
 	}
@@ -436,8 +440,7 @@ func TestCreateOrAdoptAddressNoLookup(t *testing.T) {
 // TestCreateOrAdoptAddressStopped: a stop before the lookup sends nothing.
 func TestCreateOrAdoptAddressStopped(t *testing.T) {
 	t.Parallel()
-	api, c := newEmulatedClient(t, adopting)
-	cu, _ := api.CreateCustomer("Ann", "ann@example.com", "", nil)
+	api, c, cu := newAdoptionTest(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, _, err := c.CreateOrAdoptAddress(ctx, cu.ID, home); err == nil {
