@@ -203,13 +203,12 @@ func wantAdopted(t *testing.T, c *Client, customerID string, in AddressFields, i
 
 // wantCreated is CreateOrAdoptAddress, which must create a new address: not
 // adopt one, and least of all the address notID.
-func wantCreated(t *testing.T, c *Client, customerID string, in AddressFields, notID string) Address {
+func wantCreated(t *testing.T, c *Client, customerID string, in AddressFields, notID string) {
 	t.Helper()
 	a, adopted, err := c.CreateOrAdoptAddress(t.Context(), customerID, in)
 	if err != nil || adopted || a.ID == notID {
 		t.Fatalf("CreateOrAdoptAddress: %+v adopted=%v %v; want a new address, not %q", a, adopted, err, notID)
 	}
-	return a
 }
 
 // wantAddresses checks how many addresses the customer has in the emulator.
