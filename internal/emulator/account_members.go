@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -250,18 +249,9 @@ func (s *Server) PendingMembers() int {
 // appeared.
 func (s *Server) AccountMembers() []AccountMember {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*member, 0, len(s.am.members))
-	for _, m := range s.am.members {
-		list = append(list, m)
-	}
-	out := make([]AccountMember, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, m := range list {
-		out[i] = m.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.members, func(m *member) int64 { return m.seq }, (*member).snapshot)
 }
 
 // AccountMember returns a visible account member.

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -92,15 +91,26 @@ func (s *Server) handleMembershipList(c *call, accountID string) *response {
 	return withIncluded(resp, map[string]any{"account_members": included})
 }
 
+// parseMembershipInput reads the member of a POST (required) or of a PUT
+// (nil when not sent).
+func parseMembershipInput(body []byte, create bool) (*string, *response) {
+	b, errResp := parseAMBody(body, "account_membership")
+	if errResp != nil {
+		return nil, errResp
+	}
+	if !create {
+		return b.str("account_member_id"), b.result()
+	}
+	memberID := b.required("account_member_id")
+	return &memberID, b.result()
+}
+
 func (s *Server) handleMembershipCreate(c *call, accountID string) *response {
-	b, errResp := parseAMBody(c.body, "account_membership")
+	in, errResp := parseMembershipInput(c.body, true)
 	if errResp != nil {
 		return errResp
 	}
-	memberID := b.required("account_member_id")
-	if errResp := b.result(); errResp != nil {
-		return errResp
-	}
+	memberID := *in
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
@@ -145,14 +155,8 @@ func (s *Server) createMembershipLocked(accountID, memberID string) *membership 
 }
 
 func (s *Server) membershipLocked(accountID, id string) (*membership, *response) {
-	if _, ok := s.am.accounts[accountID]; !ok {
-		return nil, amNotFound("account", accountID)
-	}
-	ms, ok := s.am.memberships[id]
-	if !ok || ms.accountID != accountID {
-		return nil, amNotFound("account membership", id)
-	}
-	return ms, nil
+	return childLocked(s.am.accounts, "account", accountID, s.am.memberships, "account membership", id,
+		func(ms *membership) string { return ms.accountID })
 }
 
 func (s *Server) handleMembershipGet(c *call, accountID, id string) *response {
@@ -169,12 +173,8 @@ func (s *Server) handleMembershipGet(c *call, accountID, id string) *response {
 // handleMembershipUpdate exists in the API only to carry core-flow data; the
 // member cannot change.
 func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response {
-	b, errResp := parseAMBody(c.body, "account_membership")
+	memberID, errResp := parseMembershipInput(c.body, false)
 	if errResp != nil {
-		return errResp
-	}
-	memberID := b.str("account_member_id")
-	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
 	s.mu.Lock()
@@ -216,18 +216,9 @@ func (s *Server) deleteMembershipLocked(ms *membership) {
 // created.
 func (s *Server) AccountMemberships() []AccountMembership {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*membership, 0, len(s.am.memberships))
-	for _, m := range s.am.memberships {
-		list = append(list, m)
-	}
-	out := make([]AccountMembership, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, m := range list {
-		out[i] = m.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.memberships, func(ms *membership) int64 { return ms.seq }, (*membership).snapshot)
 }
 
 // CreateAccountMembership adds a membership directly (as if made outside
@@ -274,12 +265,6 @@ func (s *Server) membershipSettingsResponse(c *call) *response {
 		"membership_limit": s.am.membershipLimit,
 		"links":            selfLink(c, "/v2/settings/account-membership"),
 	}})
-}
-
-func (s *Server) handleMembershipSettingsGet(c *call) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.membershipSettingsResponse(c)
 }
 
 // handleMembershipSettingsUpdate sets membership_limit (1 to 10,000); a lower

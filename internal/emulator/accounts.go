@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 	"unicode/utf8"
 )
@@ -301,18 +300,9 @@ func (s *Server) deleteAccountLocked(id string) {
 // Accounts returns every account in the order they were created.
 func (s *Server) Accounts() []Account {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*account, 0, len(s.am.accounts))
-	for _, a := range s.am.accounts {
-		list = append(list, a)
-	}
-	out := make([]Account, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, a := range list {
-		out[i] = a.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.accounts, func(a *account) int64 { return a.seq }, (*account).snapshot)
 }
 
 // Account returns one account.

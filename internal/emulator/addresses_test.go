@@ -6,13 +6,7 @@ import (
 	"testing"
 )
 
-func addressBody(fields map[string]any) map[string]any {
-	data := map[string]any{"type": "address"}
-	for k, v := range fields {
-		data[k] = v
-	}
-	return map[string]any{"data": data}
-}
+func addressBody(fields map[string]any) map[string]any { return body("address", fields) }
 
 var homeAddress = map[string]any{
 	"name": "Home", "first_name": "Ann", "last_name": "Lee", "line_1": "1 High St",

@@ -3,7 +3,6 @@ package emulator
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 )
@@ -114,12 +113,6 @@ func (s *Server) settingsResponse(c *call) *response {
 		"data":  s.settingsJSON(c),
 		"links": selfLink(c, "/v2/settings/account-authentication"),
 	})
-}
-
-func (s *Server) handleSettingsGet(c *call) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.settingsResponse(c)
 }
 
 // handleSettingsUpdate is a partial PUT: fields left out keep their values
@@ -294,14 +287,7 @@ func (s *Server) AccountRealmID() string {
 func (s *Server) Realms() []Realm {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list := make([]*realm, 0, len(s.am.realms))
-	for _, r := range s.am.realms {
-		list = append(list, r)
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]Realm, len(list))
-	for i, r := range list {
-		out[i] = Realm{ID: r.id, Name: r.name, RedirectURIs: append([]string{}, r.redirectURIs...), DuplicateEmailPolicy: r.duplicateEmailPolicy, OriginType: r.originType}
-	}
-	return out
+	return inCreationOrder(s.am.realms, func(r *realm) int64 { return r.seq }, func(r *realm) Realm {
+		return Realm{ID: r.id, Name: r.name, RedirectURIs: append([]string{}, r.redirectURIs...), DuplicateEmailPolicy: r.duplicateEmailPolicy, OriginType: r.originType}
+	})
 }

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -159,14 +158,8 @@ func (s *Server) createUAILocked(realmID, name, email string) *uai {
 }
 
 func (s *Server) uaiLocked(realmID, id string) (*uai, *response) {
-	if _, ok := s.am.realms[realmID]; !ok {
-		return nil, amNotFound("authentication realm", realmID)
-	}
-	u, ok := s.am.uais[id]
-	if !ok || u.realmID != realmID {
-		return nil, amNotFound("user authentication info", id)
-	}
-	return u, nil
+	return childLocked(s.am.realms, "authentication realm", realmID, s.am.uais, "user authentication info", id,
+		func(u *uai) string { return u.realmID })
 }
 
 func (s *Server) handleUAIGet(c *call, realmID, id string) *response {
@@ -226,17 +219,8 @@ func (s *Server) deleteUAILocked(u *uai) {
 // were created.
 func (s *Server) UserAuthenticationInfos() []UserAuthenticationInfo {
 	s.mu.Lock()
-	list := make([]*uai, 0, len(s.am.uais))
-	for _, u := range s.am.uais {
-		list = append(list, u)
-	}
-	out := make([]UserAuthenticationInfo, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, u := range list {
-		out[i] = u.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	defer s.mu.Unlock()
+	return inCreationOrder(s.am.uais, func(u *uai) int64 { return u.seq }, (*uai).snapshot)
 }
 
 // CreateUserAuthenticationInfo adds a UAI directly, as if made outside
