@@ -472,6 +472,16 @@ func (b *amBody) integer(key string) *int64 {
 	return &v
 }
 
+// integerIn reads an optional integer that must lie in [lo, hi]; out of it
+// is a 422 saying the key "must be " + what.
+func (b *amBody) integerIn(key string, lo, hi int64, what string) *int64 {
+	v := b.integer(key)
+	if v != nil && (*v < lo || *v > hi) {
+		b.fail(http.StatusUnprocessableEntity, key+" must be "+what, key)
+	}
+	return v
+}
+
 func (b *amBody) strings(key string) ([]string, bool) {
 	raw, ok := b.data[key]
 	if !ok {
@@ -762,12 +772,59 @@ func inCreationOrder[T, S any](objs map[string]*T, seq func(*T) int64, snapshot 
 	return out
 }
 
+// objectLocked finds an object, or the 404 to answer.
+func objectLocked[T any](objs map[string]*T, what, id string) (*T, *response) {
+	o, ok := objs[id]
+	if !ok {
+		return nil, amNotFound(what, id)
+	}
+	return o, nil
+}
+
+// getOne answers the GET of one object: under the lock, find gives it (or
+// the 404 to answer) and show renders it.
+func getOne[T any](s *Server, c *call, find func() (T, *response), show func(*call, T) map[string]any) *response {
+	return putOne(s, c, find, func(T) *response { return nil }, show)
+}
+
+// putOne answers the PUT of one object, its body already parsed: under the
+// lock, find gives the object (or the 404 to answer), change applies the
+// body (or gives the error to answer) and show renders the result.
+func putOne[T any](s *Server, c *call, find func() (T, *response), change func(T) *response, show func(*call, T) map[string]any) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, errResp := find()
+	if errResp == nil {
+		errResp = change(o)
+	}
+	if errResp != nil {
+		return errResp
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"data": show(c, o)})
+}
+
+// deleteOne answers the DELETE of one object: under the lock, find gives it
+// (or the 404 to answer) and remove deletes it (or gives the error to
+// answer).
+func deleteOne[T any](s *Server, find func() (T, *response), remove func(T) *response) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, errResp := find()
+	if errResp == nil {
+		errResp = remove(o)
+	}
+	if errResp != nil {
+		return errResp
+	}
+	return noContent()
+}
+
 // childLocked finds an object under its parent (a realm, an account), or the
 // 404 to answer: the parent's when there is no such parent, the object's when
 // there is no such object under it.
 func childLocked[P, T any](parents map[string]*P, parentWhat, parentID string, objs map[string]*T, what, id string, parentOf func(*T) string) (*T, *response) {
-	if _, ok := parents[parentID]; !ok {
-		return nil, amNotFound(parentWhat, parentID)
+	if _, errResp := objectLocked(parents, parentWhat, parentID); errResp != nil {
+		return nil, errResp
 	}
 	o, ok := objs[id]
 	if !ok || parentOf(o) != parentID {

@@ -175,14 +175,10 @@ func (s *Server) handleMemberList(c *call) *response {
 }
 
 func (s *Server) handleMemberGet(c *call, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	m, ok := s.am.members[id]
-	if !ok {
-		return amNotFound("account member", id)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": memberJSON(c, m)})
+	return getOne(s, c, func() (*member, *response) {
+		s.settleLocked(time.Now())
+		return objectLocked(s.am.members, "account member", id)
+	}, memberJSON)
 }
 
 // handleMemberMemberships lists the accounts a member belongs to.

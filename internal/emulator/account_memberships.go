@@ -154,20 +154,21 @@ func (s *Server) createMembershipLocked(accountID, memberID string) *membership 
 	return ms
 }
 
+// membershipLocked applies the member events that are due and finds a
+// membership of the account, or the 404 to answer.
 func (s *Server) membershipLocked(accountID, id string) (*membership, *response) {
+	s.settleLocked(time.Now())
 	return childLocked(s.am.accounts, "account", accountID, s.am.memberships, "account membership", id,
 		func(ms *membership) string { return ms.accountID })
 }
 
+// singleMembershipJSON is a membership as a get or a write shows it.
+func singleMembershipJSON(c *call, ms *membership) map[string]any {
+	return membershipJSON(c, ms, false)
+}
+
 func (s *Server) handleMembershipGet(c *call, accountID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+	return getOne(s, c, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, singleMembershipJSON)
 }
 
 // handleMembershipUpdate exists in the API only to carry core-flow data; the
@@ -177,30 +178,20 @@ func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	if memberID != nil && *memberID != ms.memberID {
-		return amError(http.StatusBadRequest, "account_member_id cannot be changed", "/data/account_member_id")
-	}
-	ms.updatedAt = nextUpdate(ms.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+	return putOne(s, c, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, func(ms *membership) *response {
+		if memberID != nil && *memberID != ms.memberID {
+			return amError(http.StatusBadRequest, "account_member_id cannot be changed", "/data/account_member_id")
+		}
+		ms.updatedAt = nextUpdate(ms.updatedAt)
+		return nil
+	}, singleMembershipJSON)
 }
 
 func (s *Server) handleMembershipDelete(accountID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	s.deleteMembershipLocked(ms)
-	return noContent()
+	return deleteOne(s, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, func(ms *membership) *response {
+		s.deleteMembershipLocked(ms)
+		return nil
+	})
 }
 
 func (s *Server) deleteMembershipLocked(ms *membership) {
@@ -274,10 +265,7 @@ func (s *Server) handleMembershipSettingsUpdate(c *call) *response {
 	if errResp != nil {
 		return errResp
 	}
-	limit := b.integer("membership_limit")
-	if limit != nil && (*limit < 1 || *limit > MaxMembershipLimit) {
-		b.fail(http.StatusUnprocessableEntity, fmt.Sprintf("membership_limit must be between 1 and %d", MaxMembershipLimit), "membership_limit")
-	}
+	limit := b.integerIn("membership_limit", 1, MaxMembershipLimit, fmt.Sprintf("between 1 and %d", MaxMembershipLimit))
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}

@@ -133,13 +133,7 @@ func (s *Server) profileLocked(realmID, id string) (*passwordProfile, *response)
 }
 
 func (s *Server) handleProfileGet(c *call, realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, errResp := s.profileLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": profileJSON(c, p)})
+	return getOne(s, c, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, profileJSON)
 }
 
 // handleProfileUpdate is a partial PUT. A new username_format applies only to
@@ -149,34 +143,27 @@ func (s *Server) handleProfileUpdate(c *call, realmID, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, errResp := s.profileLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	if in.name != nil {
-		p.name = *in.name
-	}
-	if in.format != nil {
-		p.usernameFormat = *in.format
-	}
-	if in.otp != nil {
-		p.otp = *in.otp
-	}
-	p.updatedAt = nextUpdate(p.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": profileJSON(c, p)})
+	return putOne(s, c, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, func(p *passwordProfile) *response {
+		if in.name != nil {
+			p.name = *in.name
+		}
+		if in.format != nil {
+			p.usernameFormat = *in.format
+		}
+		if in.otp != nil {
+			p.otp = *in.otp
+		}
+		p.updatedAt = nextUpdate(p.updatedAt)
+		return nil
+	}, profileJSON)
 }
 
 // handleProfileDelete also deletes every password info tied to the profile.
 func (s *Server) handleProfileDelete(realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, errResp := s.profileLocked(realmID, id); errResp != nil {
-		return errResp
-	}
-	s.deleteProfileLocked(id)
-	return noContent()
+	return deleteOne(s, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, func(p *passwordProfile) *response {
+		s.deleteProfileLocked(p.id)
+		return nil
+	})
 }
 
 func (s *Server) deleteProfileLocked(id string) {

@@ -163,13 +163,7 @@ func (s *Server) uaiLocked(realmID, id string) (*uai, *response) {
 }
 
 func (s *Server) handleUAIGet(c *call, realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": uaiJSON(c, u)})
+	return getOne(s, c, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, uaiJSON)
 }
 
 func (s *Server) handleUAIUpdate(c *call, realmID, id string) *response {
@@ -177,30 +171,22 @@ func (s *Server) handleUAIUpdate(c *call, realmID, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	u.name, u.email = in.name, in.email
-	u.setParts(in.parts)
-	u.touch()
-	s.uaiChangedLocked(u, false)
-	return jsonResponse(http.StatusOK, map[string]any{"data": uaiJSON(c, u)})
+	return putOne(s, c, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, func(u *uai) *response {
+		u.name, u.email = in.name, in.email
+		u.setParts(in.parts)
+		u.touch()
+		s.uaiChangedLocked(u, false)
+		return nil
+	}, uaiJSON)
 }
 
 // handleUAIDelete deletes the UAI with its password infos and, in the
 // account realm, its account member and the member's memberships.
 func (s *Server) handleUAIDelete(realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	s.deleteUAILocked(u)
-	return noContent()
+	return deleteOne(s, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, func(u *uai) *response {
+		s.deleteUAILocked(u)
+		return nil
+	})
 }
 
 func (s *Server) deleteUAILocked(u *uai) {
