@@ -386,19 +386,15 @@ func amNotFound(what, id string) *response {
 // with their source pointers.
 type amBody struct {
 	data map[string]json.RawMessage
-	errs []apiError
+	errs errList
 }
 
 func parseAMBody(body []byte, wantType string) (*amBody, *response) {
-	data, errResp := decodeData(body)
+	data, errs, errResp := decodeTyped(body, wantType)
 	if errResp != nil {
 		return nil, amErrors(errResp.errs...) // with the accounts services' string statuses
 	}
-	b := &amBody{data: data}
-	if e := checkType(data, wantType); e != nil {
-		b.errs = append(b.errs, *e)
-	}
-	return b, nil
+	return &amBody{data: data, errs: errs}, nil
 }
 
 func (b *amBody) fail(status int, detail, key string) {
