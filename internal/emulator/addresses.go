@@ -9,7 +9,7 @@ import (
 )
 
 // Address request kinds, recorded in Request.Kind and counted in Stats.ByKind
-// (crudKind names them).
+// (classifyAddress names them with crudKind).
 const (
 	KindAddressCreate = "address-create"
 	KindAddressGet    = "address-get"

@@ -143,8 +143,9 @@ func (s *Server) routeFlows(c *call, grant string) *response {
 }
 
 // Request kinds of flows and fields, so that a request count (the bench's)
-// can tell the fields' setup and reads from the shoppers' requests. But for
-// the list of a flow's fields, crudKind names them.
+// can tell the fields' setup and reads from the shoppers' requests.
+// classifyFlows names them with crudKind, but for the list of one flow's
+// fields.
 const (
 	KindFlowList    = "flow-list"
 	KindFlowCreate  = "flow-create"
