@@ -81,14 +81,14 @@ type kindFaultJSON struct {
 
 // serveAccountAdmin serves the Account Management admin routes; it reports
 // whether path was one of them.
-func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, write func(int, any), fail func(int, string)) bool {
+func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, reply adminReply) bool {
 	readBody := func(v any) bool {
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 		if err == nil {
 			err = json.Unmarshal(b, v)
 		}
 		if err != nil {
-			fail(http.StatusBadRequest, "invalid JSON body")
+			reply.fail(http.StatusBadRequest, "invalid JSON body")
 			return false
 		}
 		return true
@@ -96,11 +96,10 @@ func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, write
 	switch r.URL.Path {
 	case "/__emulator/accounts":
 		if r.Method != http.MethodGet {
-			w.Header().Set("Allow", "GET")
-			fail(http.StatusMethodNotAllowed, "use GET")
+			reply.notAllowed(http.MethodGet)
 			return true
 		}
-		write(http.StatusOK, map[string]any{"counts": s.AccountCounts(), "store": s.AccountStore()})
+		reply.write(http.StatusOK, map[string]any{"counts": s.AccountCounts(), "store": s.AccountStore()})
 	case "/__emulator/member-delay":
 		switch r.Method {
 		case http.MethodGet:
@@ -113,16 +112,15 @@ func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, write
 			}
 			d, err := time.ParseDuration(in.Delay)
 			if err != nil || d < 0 {
-				fail(http.StatusBadRequest, `delay must be a non-negative Go duration such as "300ms"`)
+				reply.fail(http.StatusBadRequest, `delay must be a non-negative Go duration such as "300ms"`)
 				return true
 			}
 			s.SetMemberDelay(d)
 		default:
-			w.Header().Set("Allow", "GET, PUT")
-			fail(http.StatusMethodNotAllowed, "use GET or PUT")
+			reply.notAllowed(http.MethodGet, http.MethodPut)
 			return true
 		}
-		write(http.StatusOK, map[string]string{"delay": s.MemberDelay().String()})
+		reply.write(http.StatusOK, map[string]string{"delay": s.MemberDelay().String()})
 	case "/__emulator/kind-faults":
 		switch r.Method {
 		case http.MethodPut:
@@ -136,12 +134,12 @@ func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, write
 				if f.Delay != "" {
 					var err error
 					if d, err = time.ParseDuration(f.Delay); err != nil || d < 0 {
-						fail(http.StatusBadRequest, kind+": delay must be a non-negative Go duration")
+						reply.fail(http.StatusBadRequest, kind+": delay must be a non-negative Go duration")
 						return true
 					}
 				}
 				if f.Status != 0 && (f.Status < 400 || f.Status > 599) || f.Times < 0 {
-					fail(http.StatusBadRequest, kind+": status must be 400-599 and times not negative")
+					reply.fail(http.StatusBadRequest, kind+": status must be 400-599 and times not negative")
 					return true
 				}
 				faults[kind] = KindFault{Status: f.Status, Drop: f.Drop, Delay: d, Times: f.Times}
@@ -155,8 +153,7 @@ func (s *Server) serveAccountAdmin(w http.ResponseWriter, r *http.Request, write
 			s.ClearKindFaults()
 			w.WriteHeader(http.StatusNoContent)
 		default:
-			w.Header().Set("Allow", "PUT, DELETE")
-			fail(http.StatusMethodNotAllowed, "use PUT or DELETE")
+			reply.notAllowed(http.MethodPut, http.MethodDelete)
 		}
 	default:
 		return false

@@ -14,9 +14,7 @@ import (
 func TestAccountRedaction(t *testing.T) {
 	h := newAMHarness(t, -1)
 	const pw, pw2 = "Member-Secret-1", "Member-Secret-2"
-	prof := h.profile("Default", "")
-	uid := h.uai("Ann", "ann@example.com")
-	pi := h.password(uid, prof, "ann", pw)
+	prof, uid, pi := h.shopper("ann", pw)
 	h.api(http.MethodPut, h.uappiPath(uid)+"/"+pi, body(uappiType, map[string]any{"password_profile_id": prof, "username": "ann", "password": pw2}), nil)
 	acct := h.account(map[string]any{"name": "Acme"})
 	h.mustCreate("/v2/accounts/"+acct+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/likepattern"
 )
 
 // Account Management request kinds, recorded in Request.Kind and counted in
@@ -200,22 +202,7 @@ func classifyAM(method, path string) (string, bool) {
 		}
 		return KindOther, true
 	}
-	verb := ""
-	switch {
-	case rt.collection && method == http.MethodGet:
-		verb = "list"
-	case rt.collection && method == http.MethodPost:
-		verb = "create"
-	case !rt.collection && method == http.MethodGet:
-		verb = "get"
-	case !rt.collection && method == http.MethodPut:
-		verb = "update"
-	case !rt.collection && method == http.MethodDelete:
-		verb = "delete"
-	default:
-		return KindOther, true
-	}
-	return rt.area + "-" + verb, true
+	return crudKind(rt.area, method, rt.collection), true
 }
 
 // routeAM serves the Account Management API; ok is false when the path is not
@@ -244,20 +231,19 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 		return methodNotAllowed(strings.Join(methods, ", "))
 	}
 	switch rt.area {
-	case areaSettings:
-		switch m {
-		case http.MethodGet:
-			return s.handleSettingsGet(c), true
-		case http.MethodPut:
-			return s.handleSettingsUpdate(c), true
+	case areaSettings, areaMembershipSetting:
+		// Two settings objects, read whole and updated in part.
+		read, update := s.settingsResponse, s.handleSettingsUpdate
+		if rt.area == areaMembershipSetting {
+			read, update = s.membershipSettingsResponse, s.handleMembershipSettingsUpdate
 		}
-		return allow(http.MethodGet, http.MethodPut), true
-	case areaMembershipSetting:
 		switch m {
 		case http.MethodGet:
-			return s.handleMembershipSettingsGet(c), true
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return read(c), true
 		case http.MethodPut:
-			return s.handleMembershipSettingsUpdate(c), true
+			return update(c), true
 		}
 		return allow(http.MethodGet, http.MethodPut), true
 	case areaUnassigned:
@@ -298,10 +284,6 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	}
 
 	// The CRUD areas.
-	type crud struct {
-		list, create  func() *response
-		get, put, del func() *response
-	}
 	var h crud
 	ids := rt.ids
 	last := ""
@@ -352,24 +334,7 @@ func (s *Server) routeAM(c *call, grant string) (*response, bool) {
 	default:
 		return notFound("no route for " + c.r.URL.Path), true
 	}
-	if rt.collection {
-		switch m {
-		case http.MethodGet:
-			return h.list(), true
-		case http.MethodPost:
-			return h.create(), true
-		}
-		return allow(http.MethodGet, http.MethodPost), true
-	}
-	switch m {
-	case http.MethodGet:
-		return h.get(), true
-	case http.MethodPut:
-		return h.put(), true
-	case http.MethodDelete:
-		return h.del(), true
-	}
-	return allow(http.MethodGet, http.MethodPut, http.MethodDelete), true
+	return h.serve(m, rt.collection), true
 }
 
 // --- errors ---
@@ -421,19 +386,15 @@ func amNotFound(what, id string) *response {
 // with their source pointers.
 type amBody struct {
 	data map[string]json.RawMessage
-	errs []apiError
+	errs errList
 }
 
 func parseAMBody(body []byte, wantType string) (*amBody, *response) {
-	data, errResp := decodeData(body)
+	data, errs, errResp := decodeTyped(body, wantType)
 	if errResp != nil {
 		return nil, amErrors(errResp.errs...) // with the accounts services' string statuses
 	}
-	b := &amBody{data: data}
-	if e := checkType(data, wantType); e != nil {
-		b.errs = append(b.errs, *e)
-	}
-	return b, nil
+	return &amBody{data: data, errs: errs}, nil
 }
 
 func (b *amBody) fail(status int, detail, key string) {
@@ -505,6 +466,16 @@ func (b *amBody) integer(key string) *int64 {
 		return nil
 	}
 	return &v
+}
+
+// integerIn reads an optional integer that must lie in [lo, hi]; out of it
+// is a 422 saying the key "must be " + what.
+func (b *amBody) integerIn(key string, lo, hi int64, what string) *int64 {
+	v := b.integer(key)
+	if v != nil && (*v < lo || *v > hi) {
+		b.fail(http.StatusUnprocessableEntity, key+" must be "+what, key)
+	}
+	return v
 }
 
 func (b *amBody) strings(key string) ([]string, bool) {
@@ -695,7 +666,7 @@ func (r row) matches(c condition, spec listSpec) bool {
 	v, ok := r.fields[c.field]
 	switch c.op {
 	case "like", "ilike":
-		return ok && v != nil && likeMatch(c.value, *v)
+		return ok && v != nil && likepattern.Match(c.value, *v)
 	case "eq":
 		if !ok || v == nil {
 			return false
@@ -780,6 +751,82 @@ func (a *amState) init(memberDelay time.Duration) {
 func (a *amState) next() int64 {
 	a.seq++
 	return a.seq
+}
+
+// inCreationOrder returns the snapshots of objs in the order they were
+// created (seq gives it).
+func inCreationOrder[T, S any](objs map[string]*T, seq func(*T) int64, snapshot func(*T) S) []S {
+	list := make([]*T, 0, len(objs))
+	for _, o := range objs {
+		list = append(list, o)
+	}
+	sort.Slice(list, func(i, j int) bool { return seq(list[i]) < seq(list[j]) })
+	out := make([]S, len(list))
+	for i, o := range list {
+		out[i] = snapshot(o)
+	}
+	return out
+}
+
+// objectLocked finds an object, or the 404 to answer.
+func objectLocked[T any](objs map[string]*T, what, id string) (*T, *response) {
+	o, ok := objs[id]
+	if !ok {
+		return nil, amNotFound(what, id)
+	}
+	return o, nil
+}
+
+// getOne answers the GET of one object: under the lock, find gives it (or
+// the 404 to answer) and show renders it.
+func getOne[T any](s *Server, c *call, find func() (T, *response), show func(*call, T) map[string]any) *response {
+	return putOne(s, c, find, func(T) *response { return nil }, show)
+}
+
+// putOne answers the PUT of one object, its body already parsed: under the
+// lock, find gives the object (or the 404 to answer), change applies the
+// body (or gives the error to answer) and show renders the result.
+func putOne[T any](s *Server, c *call, find func() (T, *response), change func(T) *response, show func(*call, T) map[string]any) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, errResp := find()
+	if errResp == nil {
+		errResp = change(o)
+	}
+	if errResp != nil {
+		return errResp
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"data": show(c, o)})
+}
+
+// deleteOne answers the DELETE of one object: under the lock, find gives it
+// (or the 404 to answer) and remove deletes it (or gives the error to
+// answer).
+func deleteOne[T any](s *Server, find func() (T, *response), remove func(T) *response) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, errResp := find()
+	if errResp == nil {
+		errResp = remove(o)
+	}
+	if errResp != nil {
+		return errResp
+	}
+	return noContent()
+}
+
+// childLocked finds an object under its parent (a realm, an account), or the
+// 404 to answer: the parent's when there is no such parent, the object's when
+// there is no such object under it.
+func childLocked[P, T any](parents map[string]*P, parentWhat, parentID string, objs map[string]*T, what, id string, parentOf func(*T) string) (*T, *response) {
+	if _, errResp := objectLocked(parents, parentWhat, parentID); errResp != nil {
+		return nil, errResp
+	}
+	o, ok := objs[id]
+	if !ok || parentOf(o) != parentID {
+		return nil, amNotFound(what, id)
+	}
+	return o, nil
 }
 
 // withIncluded adds a top-level "included" member to a JSON response.

@@ -21,14 +21,6 @@ func newAMHarness(t *testing.T, delay time.Duration) *amHarness {
 	return &amHarness{harness: h, realm: h.srv.AccountRealmID()}
 }
 
-func body(typ string, fields map[string]any) map[string]any {
-	data := map[string]any{"type": typ}
-	for k, v := range fields {
-		data[k] = v
-	}
-	return map[string]any{"data": data}
-}
-
 func (h *amHarness) realmPath(rest string) string {
 	return "/v2/authentication-realms/" + h.realm + rest
 }
@@ -66,6 +58,16 @@ func (h *amHarness) password(uaiID, profileID, username, password string) string
 	h.t.Helper()
 	return h.mustCreate(h.uappiPath(uaiID), "user_authentication_password_profile_info",
 		map[string]any{"password_profile_id": profileID, "username": username, "password": password})["id"].(string)
+}
+
+// shopper makes the tests' usual member: Ann (ann@example.com) with a
+// password under username in a new "Default" profile; it returns the
+// profile's, the UAI's and the password info's ids.
+func (h *amHarness) shopper(username, password string) (prof, uid, info string) {
+	h.t.Helper()
+	prof = h.profile("Default", "")
+	uid = h.uai("Ann", "ann@example.com")
+	return prof, uid, h.password(uid, prof, username, password)
 }
 
 func (h *amHarness) account(fields map[string]any) string {

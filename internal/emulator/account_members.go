@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -176,14 +175,10 @@ func (s *Server) handleMemberList(c *call) *response {
 }
 
 func (s *Server) handleMemberGet(c *call, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	m, ok := s.am.members[id]
-	if !ok {
-		return amNotFound("account member", id)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": memberJSON(c, m)})
+	return getOne(s, c, func() (*member, *response) {
+		s.settleLocked(time.Now())
+		return objectLocked(s.am.members, "account member", id)
+	}, memberJSON)
 }
 
 // handleMemberMemberships lists the accounts a member belongs to.
@@ -250,18 +245,9 @@ func (s *Server) PendingMembers() int {
 // appeared.
 func (s *Server) AccountMembers() []AccountMember {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*member, 0, len(s.am.members))
-	for _, m := range s.am.members {
-		list = append(list, m)
-	}
-	out := make([]AccountMember, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, m := range list {
-		out[i] = m.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.members, func(m *member) int64 { return m.seq }, (*member).snapshot)
 }
 
 // AccountMember returns a visible account member.

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -92,15 +91,26 @@ func (s *Server) handleMembershipList(c *call, accountID string) *response {
 	return withIncluded(resp, map[string]any{"account_members": included})
 }
 
+// parseMembershipInput reads the member of a POST (required) or of a PUT
+// (nil when not sent).
+func parseMembershipInput(body []byte, create bool) (*string, *response) {
+	b, errResp := parseAMBody(body, "account_membership")
+	if errResp != nil {
+		return nil, errResp
+	}
+	if !create {
+		return b.str("account_member_id"), b.result()
+	}
+	memberID := b.required("account_member_id")
+	return &memberID, b.result()
+}
+
 func (s *Server) handleMembershipCreate(c *call, accountID string) *response {
-	b, errResp := parseAMBody(c.body, "account_membership")
+	in, errResp := parseMembershipInput(c.body, true)
 	if errResp != nil {
 		return errResp
 	}
-	memberID := b.required("account_member_id")
-	if errResp := b.result(); errResp != nil {
-		return errResp
-	}
+	memberID := *in
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
@@ -144,63 +154,44 @@ func (s *Server) createMembershipLocked(accountID, memberID string) *membership 
 	return ms
 }
 
+// membershipLocked applies the member events that are due and finds a
+// membership of the account, or the 404 to answer.
 func (s *Server) membershipLocked(accountID, id string) (*membership, *response) {
-	if _, ok := s.am.accounts[accountID]; !ok {
-		return nil, amNotFound("account", accountID)
-	}
-	ms, ok := s.am.memberships[id]
-	if !ok || ms.accountID != accountID {
-		return nil, amNotFound("account membership", id)
-	}
-	return ms, nil
+	s.settleLocked(time.Now())
+	return childLocked(s.am.accounts, "account", accountID, s.am.memberships, "account membership", id,
+		func(ms *membership) string { return ms.accountID })
+}
+
+// singleMembershipJSON is a membership as a get or a write shows it.
+func singleMembershipJSON(c *call, ms *membership) map[string]any {
+	return membershipJSON(c, ms, false)
 }
 
 func (s *Server) handleMembershipGet(c *call, accountID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+	return getOne(s, c, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, singleMembershipJSON)
 }
 
 // handleMembershipUpdate exists in the API only to carry core-flow data; the
 // member cannot change.
 func (s *Server) handleMembershipUpdate(c *call, accountID, id string) *response {
-	b, errResp := parseAMBody(c.body, "account_membership")
+	memberID, errResp := parseMembershipInput(c.body, false)
 	if errResp != nil {
 		return errResp
 	}
-	memberID := b.str("account_member_id")
-	if errResp := b.result(); errResp != nil {
-		return errResp
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	if memberID != nil && *memberID != ms.memberID {
-		return amError(http.StatusBadRequest, "account_member_id cannot be changed", "/data/account_member_id")
-	}
-	ms.updatedAt = nextUpdate(ms.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": membershipJSON(c, ms, false)})
+	return putOne(s, c, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, func(ms *membership) *response {
+		if memberID != nil && *memberID != ms.memberID {
+			return amError(http.StatusBadRequest, "account_member_id cannot be changed", "/data/account_member_id")
+		}
+		ms.updatedAt = nextUpdate(ms.updatedAt)
+		return nil
+	}, singleMembershipJSON)
 }
 
 func (s *Server) handleMembershipDelete(accountID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked(time.Now())
-	ms, errResp := s.membershipLocked(accountID, id)
-	if errResp != nil {
-		return errResp
-	}
-	s.deleteMembershipLocked(ms)
-	return noContent()
+	return deleteOne(s, func() (*membership, *response) { return s.membershipLocked(accountID, id) }, func(ms *membership) *response {
+		s.deleteMembershipLocked(ms)
+		return nil
+	})
 }
 
 func (s *Server) deleteMembershipLocked(ms *membership) {
@@ -216,18 +207,9 @@ func (s *Server) deleteMembershipLocked(ms *membership) {
 // created.
 func (s *Server) AccountMemberships() []AccountMembership {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*membership, 0, len(s.am.memberships))
-	for _, m := range s.am.memberships {
-		list = append(list, m)
-	}
-	out := make([]AccountMembership, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, m := range list {
-		out[i] = m.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.memberships, func(ms *membership) int64 { return ms.seq }, (*membership).snapshot)
 }
 
 // CreateAccountMembership adds a membership directly (as if made outside
@@ -276,12 +258,6 @@ func (s *Server) membershipSettingsResponse(c *call) *response {
 	}})
 }
 
-func (s *Server) handleMembershipSettingsGet(c *call) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.membershipSettingsResponse(c)
-}
-
 // handleMembershipSettingsUpdate sets membership_limit (1 to 10,000); a lower
 // limit affects only new memberships.
 func (s *Server) handleMembershipSettingsUpdate(c *call) *response {
@@ -289,10 +265,7 @@ func (s *Server) handleMembershipSettingsUpdate(c *call) *response {
 	if errResp != nil {
 		return errResp
 	}
-	limit := b.integer("membership_limit")
-	if limit != nil && (*limit < 1 || *limit > MaxMembershipLimit) {
-		b.fail(http.StatusUnprocessableEntity, fmt.Sprintf("membership_limit must be between 1 and %d", MaxMembershipLimit), "membership_limit")
-	}
+	limit := b.integerIn("membership_limit", 1, MaxMembershipLimit, fmt.Sprintf("between 1 and %d", MaxMembershipLimit))
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}

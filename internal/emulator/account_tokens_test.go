@@ -10,9 +10,7 @@ import (
 
 func TestMemberTokens(t *testing.T) {
 	h := newAMHarness(t, -1)
-	prof := h.profile("Default", "")
-	uid := h.uai("Ann", "ann@example.com")
-	h.password(uid, prof, "ann@example.com", "correct horse")
+	prof, uid, _ := h.shopper("ann@example.com", "correct horse")
 	a1, a2 := h.account(map[string]any{"name": "One"}), h.account(map[string]any{"name": "Two"})
 
 	// A member with no memberships logs in and gets no token.
@@ -81,10 +79,8 @@ func containsString(list []string, s string) bool {
 
 func TestMemberTokenRefusals(t *testing.T) {
 	h := newAMHarness(t, -1)
-	prof := h.profile("Default", "")
-	uid := h.uai("Ann", "ann@example.com")
 	const secret = "correct horse battery"
-	h.password(uid, prof, "ann", secret)
+	prof, _, _ := h.shopper("ann", secret)
 
 	wrong := h.login(prof, "ann", "correct horse battery!")
 	unknown := h.login(prof, "nobody", secret)
@@ -140,9 +136,7 @@ func TestMemberTokenRefusals(t *testing.T) {
 // account_management_authentication_token mechanism.
 func TestMemberTokenUse(t *testing.T) {
 	h := newAMHarness(t, -1)
-	prof := h.profile("Default", "")
-	uid := h.uai("Ann", "ann@example.com")
-	h.password(uid, prof, "ann", "password1")
+	prof, uid, _ := h.shopper("ann", "password1")
 	mine, other := h.account(map[string]any{"name": "Mine"}), h.account(map[string]any{"name": "Other"})
 	h.mustCreate("/v2/accounts/"+mine+"/account-memberships", "account_membership", map[string]any{"account_member_id": uid})
 	tok := h.login(prof, "ann", "password1").json(t)["data"].([]any)[0].(map[string]any)["token"].(string)

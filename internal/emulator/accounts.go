@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 	"unicode/utf8"
 )
@@ -193,14 +192,13 @@ func (s *Server) createAccountLocked(name string, legal, regID, ext *string, par
 	return a
 }
 
+// accountLocked finds an account, or the 404 to answer.
+func (s *Server) accountLocked(id string) (*account, *response) {
+	return objectLocked(s.am.accounts, "account", id)
+}
+
 func (s *Server) handleAccountGet(c *call, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.am.accounts[id]
-	if !ok {
-		return amNotFound("account", id)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": s.accountJSON(c, a)})
+	return getOne(s, c, func() (*account, *response) { return s.accountLocked(id) }, s.accountJSON)
 }
 
 // handleAccountUpdate is a partial PUT. parent_id is set only at create: S2
@@ -211,12 +209,14 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.am.accounts[id]
-	if !ok {
-		return amNotFound("account", id)
-	}
+	return putOne(s, c, func() (*account, *response) { return s.accountLocked(id) }, func(a *account) *response {
+		return s.updateAccountLocked(c, a, in)
+	}, s.accountJSON)
+}
+
+// updateAccountLocked applies a PUT of the account, or gives the error to
+// answer.
+func (s *Server) updateAccountLocked(c *call, a *account, in accountInput) *response {
 	if in.parentID != nil && *in.parentID != a.parentID {
 		return amError(http.StatusBadRequest, "parent_id is read-only: an account's parent is set when it is created", "/data/parent_id")
 	}
@@ -249,25 +249,22 @@ func (s *Server) handleAccountUpdate(c *call, id string) *response {
 	if in.extSet {
 		a.externalRef = cloneString(in.externalRef)
 	}
-	_ = s.applyFlowValuesLocked("accounts", id, data, accountKeys, false)
+	_ = s.applyFlowValuesLocked("accounts", a.id, data, accountKeys, false)
 	a.updatedAt = nextUpdate(a.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": s.accountJSON(c, a)})
+	return nil
 }
 
 // handleAccountDelete deletes an account with its memberships. What the API
 // does to sub-accounts is undocumented: the emulator refuses (409) to delete
 // an account that still has sub-accounts, so that nothing is lost silently.
 func (s *Server) handleAccountDelete(id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.am.accounts[id]; !ok {
-		return amNotFound("account", id)
-	}
-	if s.hasChildrenLocked(id) {
-		return amError(http.StatusConflict, fmt.Sprintf("account %s has sub-accounts; delete them first", id), "")
-	}
-	s.deleteAccountLocked(id)
-	return noContent()
+	return deleteOne(s, func() (*account, *response) { return s.accountLocked(id) }, func(*account) *response {
+		if s.hasChildrenLocked(id) {
+			return amError(http.StatusConflict, fmt.Sprintf("account %s has sub-accounts; delete them first", id), "")
+		}
+		s.deleteAccountLocked(id)
+		return nil
+	})
 }
 
 func (s *Server) hasChildrenLocked(id string) bool {
@@ -301,18 +298,9 @@ func (s *Server) deleteAccountLocked(id string) {
 // Accounts returns every account in the order they were created.
 func (s *Server) Accounts() []Account {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.settleLocked(time.Now())
-	list := make([]*account, 0, len(s.am.accounts))
-	for _, a := range s.am.accounts {
-		list = append(list, a)
-	}
-	out := make([]Account, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, a := range list {
-		out[i] = a.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	return inCreationOrder(s.am.accounts, func(a *account) int64 { return a.seq }, (*account).snapshot)
 }
 
 // Account returns one account.

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Address request kinds, recorded in Request.Kind and counted in Stats.ByKind.
+// Address request kinds, recorded in Request.Kind and counted in Stats.ByKind
+// (classifyAddress names them with crudKind).
 const (
 	KindAddressCreate = "address-create"
 	KindAddressGet    = "address-get"
@@ -170,29 +171,29 @@ func addressNotFound(id string) *response {
 // routeAddresses serves /v2/customers/:id/addresses[/:addressId]; rest is
 // what follows "addresses" in the path.
 func (s *Server) routeAddresses(c *call, customerID, rest string) *response {
-	r := c.r
+	id, collection, ok := addressTarget(rest)
+	if !ok {
+		return notFound("no route for " + c.r.URL.Path)
+	}
+	return crud{
+		list:   func() *response { return s.handleAddressList(c, customerID) },
+		create: func() *response { return s.handleAddressCreate(c, customerID) },
+		get:    func() *response { return s.handleAddressGet(c, customerID, id) },
+		put:    func() *response { return s.handleAddressUpdate(c, customerID, id) },
+		del:    func() *response { return s.handleAddressDelete(customerID, id) },
+	}.serve(c.r.Method, collection)
+}
+
+// addressTarget reads what follows …/addresses: the collection ("" or "/")
+// or one address ("/id"); ok is false for any other path.
+func addressTarget(rest string) (id string, collection, ok bool) {
 	switch {
 	case rest == "" || rest == "/":
-		switch r.Method {
-		case http.MethodGet:
-			return s.handleAddressList(c, customerID)
-		case http.MethodPost:
-			return s.handleAddressCreate(c, customerID)
-		}
-		return methodNotAllowed("GET, POST")
+		return "", true, true
 	case strings.Count(rest, "/") == 1:
-		id := strings.TrimPrefix(rest, "/")
-		switch r.Method {
-		case http.MethodGet:
-			return s.handleAddressGet(c, customerID, id)
-		case http.MethodPut:
-			return s.handleAddressUpdate(c, customerID, id)
-		case http.MethodDelete:
-			return s.handleAddressDelete(customerID, id)
-		}
-		return methodNotAllowed("GET, PUT, DELETE")
+		return strings.TrimPrefix(rest, "/"), false, true
 	}
-	return notFound("no route for " + r.URL.Path)
+	return "", false, false
 }
 
 func (s *Server) handleAddressList(c *call, customerID string) *response {
@@ -382,25 +383,9 @@ func isAddressPath(path string) bool {
 
 func classifyAddress(method, path string) string {
 	_, rest, _ := splitAddressPath(path)
-	if rest == "" || rest == "/" {
-		switch method {
-		case http.MethodGet:
-			return KindAddressList
-		case http.MethodPost:
-			return KindAddressCreate
-		}
+	_, collection, ok := addressTarget(rest)
+	if !ok {
 		return KindOther
 	}
-	if strings.Count(rest, "/") != 1 {
-		return KindOther
-	}
-	switch method {
-	case http.MethodGet:
-		return KindAddressGet
-	case http.MethodPut:
-		return KindAddressUpdate
-	case http.MethodDelete:
-		return KindAddressDelete
-	}
-	return KindOther
+	return crudKind("address", method, collection)
 }

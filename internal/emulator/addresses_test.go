@@ -6,24 +6,25 @@ import (
 	"testing"
 )
 
-func addressBody(fields map[string]any) map[string]any {
-	data := map[string]any{"type": "address"}
-	for k, v := range fields {
-		data[k] = v
-	}
-	return map[string]any{"data": data}
-}
+func addressBody(fields map[string]any) map[string]any { return body("address", fields) }
 
 var homeAddress = map[string]any{
 	"name": "Home", "first_name": "Ann", "last_name": "Lee", "line_1": "1 High St",
 	"city": "Leeds", "postcode": "LS1 1AA", "country": "GB",
 }
 
-func TestAddressCRUD(t *testing.T) {
-	h := newHarness(t, Config{})
+// annWithAddresses is a logged-in harness holding the customer Ann; it
+// returns her id and the path of her addresses.
+func annWithAddresses(t *testing.T) (h *harness, id, addresses string) {
+	t.Helper()
+	h = newHarness(t, Config{})
 	h.login()
-	cust := h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})
-	base := "/v2/customers/" + cust["id"].(string) + "/addresses"
+	id = h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})["id"].(string)
+	return h, id, "/v2/customers/" + id + "/addresses"
+}
+
+func TestAddressCRUD(t *testing.T) {
+	h, _, base := annWithAddresses(t)
 
 	r := h.api(http.MethodPost, base, addressBody(homeAddress), nil)
 	if r.status != http.StatusCreated {
@@ -82,11 +83,8 @@ func TestAddressCRUD(t *testing.T) {
 }
 
 func TestAddressValidation(t *testing.T) {
-	h := newHarness(t, Config{})
+	h, _, base := annWithAddresses(t)
 	h.srv.SetAddressRequired("county")
-	h.login()
-	cust := h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})
-	base := "/v2/customers/" + cust["id"].(string) + "/addresses"
 
 	pointers := func(r result) []string {
 		var out []string
@@ -123,10 +121,7 @@ func TestAddressValidation(t *testing.T) {
 }
 
 func TestAddressesGoWithTheirCustomer(t *testing.T) {
-	h := newHarness(t, Config{})
-	h.login()
-	cust := h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})
-	cid := cust["id"].(string)
+	h, cid, base := annWithAddresses(t)
 	a, err := h.srv.CreateAddress(cid, map[string]string{"first_name": "Ann"})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +129,6 @@ func TestAddressesGoWithTheirCustomer(t *testing.T) {
 	if r := h.api(http.MethodDelete, "/v2/customers/"+cid, nil, nil); r.status != http.StatusNoContent {
 		t.Fatalf("delete customer: %d", r.status)
 	}
-	base := "/v2/customers/" + cid + "/addresses"
 	for _, c := range []struct{ method, path string }{
 		{http.MethodGet, base + "/" + a.ID}, {http.MethodGet, base}, {http.MethodDelete, base + "/" + a.ID},
 		{http.MethodPost, base}, {http.MethodPut, base + "/" + a.ID},
@@ -151,23 +145,20 @@ func TestAddressesGoWithTheirCustomer(t *testing.T) {
 }
 
 func TestAddressFaults(t *testing.T) {
-	h := newHarness(t, Config{})
-	h.login()
-	cust := h.create(map[string]any{"name": "Ann", "email": "ann@example.com"})
-	base := "/v2/customers/" + cust["id"].(string) + "/addresses"
+	h, cid, base := annWithAddresses(t)
 
 	h.srv.SetFaults(Faults{Rate5xx: 1, Seed: 1})
 	if r := h.api(http.MethodPost, base, addressBody(homeAddress), nil); r.status < 500 {
 		t.Errorf("create under 5xx faults: %d", r.status)
 	}
-	if list, _ := h.srv.Addresses(cust["id"].(string)); len(list) != 0 {
+	if list, _ := h.srv.Addresses(cid); len(list) != 0 {
 		t.Error("a 5xx create took effect")
 	}
 	h.srv.SetFaults(Faults{DropAfterCommit: 1, Seed: 1})
 	if _, err := h.apiErr(http.MethodPost, base, addressBody(homeAddress), nil); err == nil {
 		t.Error("dropped create returned a response")
 	}
-	if list, _ := h.srv.Addresses(cust["id"].(string)); len(list) != 1 {
+	if list, _ := h.srv.Addresses(cid); len(list) != 1 {
 		t.Errorf("dropped create not committed: %v", list)
 	}
 	reqs := h.srv.Requests()

@@ -89,6 +89,58 @@ func (s *Server) route(c *call) *response {
 	return notFound("no route for " + path)
 }
 
+// crud holds the handlers of a collection (list, create) and of one of its
+// objects (get, put, del).
+type crud struct {
+	list, create  func() *response
+	get, put, del func() *response
+}
+
+// serve calls the handler of the method, or answers 405 with the methods
+// the path takes.
+func (h crud) serve(method string, collection bool) *response {
+	if collection {
+		switch method {
+		case http.MethodGet:
+			return h.list()
+		case http.MethodPost:
+			return h.create()
+		}
+		return methodNotAllowed("GET, POST")
+	}
+	switch method {
+	case http.MethodGet:
+		return h.get()
+	case http.MethodPut:
+		return h.put()
+	case http.MethodDelete:
+		return h.del()
+	}
+	return methodNotAllowed("GET, PUT, DELETE")
+}
+
+// crudKind is the request kind of a method on a collection or one object of
+// area, as crud.serve routes it: area-list, area-create, area-get,
+// area-update or area-delete; KindOther for a method it refuses.
+func crudKind(area, method string, collection bool) string {
+	verb := ""
+	switch {
+	case collection && method == http.MethodGet:
+		verb = "list"
+	case collection && method == http.MethodPost:
+		verb = "create"
+	case !collection && method == http.MethodGet:
+		verb = "get"
+	case !collection && method == http.MethodPut:
+		verb = "update"
+	case !collection && method == http.MethodDelete:
+		verb = "delete"
+	default:
+		return KindOther
+	}
+	return area + "-" + verb
+}
+
 // authenticate checks the bearer token and returns its grant type.
 func (s *Server) authenticate(r *http.Request) (string, *response) {
 	auth := r.Header.Get("Authorization")
@@ -273,6 +325,30 @@ func stringField(data map[string]json.RawMessage, key string) (val string, prese
 	return val, true, false, nil
 }
 
+// errList collects the validation errors of a body.
+type errList []apiError
+
+// add appends the errors that are not nil.
+func (l *errList) add(errs ...*apiError) {
+	for _, e := range errs {
+		if e != nil {
+			*l = append(*l, *e)
+		}
+	}
+}
+
+// decodeTyped is decodeData for a body whose data.type must be want; a wrong
+// or missing type is the first error of the list.
+func decodeTyped(body []byte, want string) (map[string]json.RawMessage, errList, *response) {
+	data, errResp := decodeData(body)
+	if errResp != nil {
+		return nil, nil, errResp
+	}
+	var errs errList
+	errs.add(checkType(data, want))
+	return data, errs, nil
+}
+
 func checkType(data map[string]json.RawMessage, want string) *apiError {
 	typ, present, null, e := stringField(data, "type")
 	if e != nil {
@@ -298,55 +374,48 @@ type customerInput struct {
 
 func parseCustomerInput(body []byte, create bool) (customerInput, *response) {
 	var in customerInput
-	data, errResp := decodeData(body)
+	data, errs, errResp := decodeTyped(body, "customer")
 	if errResp != nil {
 		return in, errResp
 	}
-	var errs []apiError
-	add := func(e *apiError) {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	add(checkType(data, "customer"))
 
 	if v, present, null, e := stringField(data, "name"); e != nil {
-		add(e)
+		errs.add(e)
 	} else if present && !null && validName(v) {
 		in.name = &v
 	} else if present || create {
-		add(ptr(badRequest("name is required and must not be empty", "/data/name")))
+		errs = append(errs, badRequest("name is required and must not be empty", "/data/name"))
 	}
 
 	if v, present, null, e := stringField(data, "email"); e != nil {
-		add(e)
+		errs.add(e)
 	} else if present && !null && validEmail(v) {
 		in.email = &v
 	} else if present && !null {
-		add(ptr(badRequest("email must be a valid email address", "/data/email")))
+		errs = append(errs, badRequest("email must be a valid email address", "/data/email"))
 	} else if present || create {
-		add(ptr(badRequest("email is required", "/data/email")))
+		errs = append(errs, badRequest("email is required", "/data/email"))
 	}
 
 	if v, present, null, e := stringField(data, "password"); e != nil {
-		add(e)
+		errs.add(e)
 	} else if present && !null {
 		if v == "" {
-			add(ptr(badRequest("password must not be empty", "/data/password")))
+			errs = append(errs, badRequest("password must not be empty", "/data/password"))
 		} else {
 			in.password = &v
 		}
 	} else if present && !create {
-		add(ptr(badRequest("password cannot be null; send a new password string", "/data/password")))
+		errs = append(errs, badRequest("password cannot be null; send a new password string", "/data/password"))
 	}
 
 	if v, present, null, e := stringField(data, "external_ref"); e != nil {
-		add(e)
+		errs.add(e)
 	} else if present {
 		in.externalRefSet = true
 		if !null {
 			if !validExternalRef(&v) {
-				add(ptr(badRequest(fmt.Sprintf("external_ref must be at most %d characters", maxExternalRefLen), "/data/external_ref")))
+				errs = append(errs, badRequest(fmt.Sprintf("external_ref must be at most %d characters", maxExternalRefLen), "/data/external_ref"))
 			}
 			in.externalRef = &v
 		}
@@ -357,8 +426,6 @@ func parseCustomerInput(body []byte, create bool) (customerInput, *response) {
 	}
 	return in, nil
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func (s *Server) handleCreate(c *call) *response {
 	in, errResp := parseCustomerInput(c.body, true)
@@ -441,22 +508,14 @@ func (s *Server) handleDelete(id string) *response {
 }
 
 func (s *Server) handleCustomerToken(c *call) *response {
-	data, errResp := decodeData(c.body)
+	data, errs, errResp := decodeTyped(c.body, "token")
 	if errResp != nil {
 		return errResp
-	}
-	var errs []apiError
-	if e := checkType(data, "token"); e != nil {
-		errs = append(errs, *e)
 	}
 	email, _, _, e1 := stringField(data, "email")
 	password, _, _, e2 := stringField(data, "password")
 	mech, mechPresent, _, e3 := stringField(data, "authentication_mechanism")
-	for _, e := range []*apiError{e1, e2, e3} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
+	errs.add(e1, e2, e3)
 	if e1 == nil && email == "" {
 		errs = append(errs, badRequest("email is required", "/data/email"))
 	}

@@ -1,9 +1,9 @@
 package emulator
 
 import (
+	"math"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 )
@@ -116,12 +116,6 @@ func (s *Server) settingsResponse(c *call) *response {
 	})
 }
 
-func (s *Server) handleSettingsGet(c *call) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.settingsResponse(c)
-}
-
 // handleSettingsUpdate is a partial PUT: fields left out keep their values
 // (the CLI's reset sends only three of the four).
 func (s *Server) handleSettingsUpdate(c *call) *response {
@@ -138,10 +132,7 @@ func (s *Server) handleSettingsUpdate(c *call) *response {
 	}
 	// The documentation gives no range for the timeout; any positive number
 	// of seconds is taken.
-	timeout := b.integer("account_management_authentication_token_timeout_secs")
-	if timeout != nil && *timeout <= 0 {
-		b.fail(http.StatusUnprocessableEntity, "account_management_authentication_token_timeout_secs must be a positive integer", "account_management_authentication_token_timeout_secs")
-	}
+	timeout := b.integerIn("account_management_authentication_token_timeout_secs", 1, math.MaxInt64, "a positive integer")
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
@@ -193,14 +184,13 @@ func (s *Server) handleRealmList(c *call) *response {
 	return listResponse(c, rows, listSpec{})
 }
 
+// realmLocked finds a realm, or the 404 to answer.
+func (s *Server) realmLocked(id string) (*realm, *response) {
+	return objectLocked(s.am.realms, "authentication realm", id)
+}
+
 func (s *Server) handleRealmGet(c *call, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.am.realms[id]
-	if !ok {
-		return amNotFound("authentication realm", id)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": realmJSON(c, r)})
+	return getOne(s, c, func() (*realm, *response) { return s.realmLocked(id) }, realmJSON)
 }
 
 func (s *Server) handleRealmUpdate(c *call, id string) *response {
@@ -228,23 +218,19 @@ func (s *Server) handleRealmUpdate(c *call, id string) *response {
 	if errResp := b.result(); errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.am.realms[id]
-	if !ok {
-		return amNotFound("authentication realm", id)
-	}
-	if name != nil {
-		r.name = *name
-	}
-	if urisSet {
-		r.redirectURIs = append([]string{}, uris...)
-	}
-	if policy != nil {
-		r.duplicateEmailPolicy = *policy
-	}
-	r.updatedAt = nextUpdate(r.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": realmJSON(c, r)})
+	return putOne(s, c, func() (*realm, *response) { return s.realmLocked(id) }, func(r *realm) *response {
+		if name != nil {
+			r.name = *name
+		}
+		if urisSet {
+			r.redirectURIs = append([]string{}, uris...)
+		}
+		if policy != nil {
+			r.duplicateEmailPolicy = *policy
+		}
+		r.updatedAt = nextUpdate(r.updatedAt)
+		return nil
+	}, realmJSON)
 }
 
 func validRedirectURI(s string) bool {
@@ -294,14 +280,7 @@ func (s *Server) AccountRealmID() string {
 func (s *Server) Realms() []Realm {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list := make([]*realm, 0, len(s.am.realms))
-	for _, r := range s.am.realms {
-		list = append(list, r)
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]Realm, len(list))
-	for i, r := range list {
-		out[i] = Realm{ID: r.id, Name: r.name, RedirectURIs: append([]string{}, r.redirectURIs...), DuplicateEmailPolicy: r.duplicateEmailPolicy, OriginType: r.originType}
-	}
-	return out
+	return inCreationOrder(s.am.realms, func(r *realm) int64 { return r.seq }, func(r *realm) Realm {
+		return Realm{ID: r.id, Name: r.name, RedirectURIs: append([]string{}, r.redirectURIs...), DuplicateEmailPolicy: r.duplicateEmailPolicy, OriginType: r.originType}
+	})
 }

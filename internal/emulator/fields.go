@@ -298,17 +298,10 @@ type fieldInput struct {
 
 func parseFieldInput(body []byte, create bool) (fieldInput, *response) {
 	var in fieldInput
-	data, errResp := decodeData(body)
+	data, errs, errResp := decodeTyped(body, "field")
 	if errResp != nil {
 		return in, errResp
 	}
-	var errs []apiError
-	add := func(e *apiError) {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	add(checkType(data, "field"))
 	for _, k := range []struct {
 		key  string
 		dst  **string
@@ -317,23 +310,23 @@ func parseFieldInput(body []byte, create bool) (fieldInput, *response) {
 		v, present, null, e := stringField(data, k.key)
 		if e != nil {
 			e.Status, e.Title = http.StatusUnprocessableEntity, "Unprocessable Entity"
-			add(e)
+			errs.add(e)
 			continue
 		}
 		if present && !null {
 			*k.dst = &v
 		} else if k.need && (create || present) {
-			add(ptr(unprocessable(k.key+" is required", "/data/"+k.key)))
+			errs = append(errs, unprocessable(k.key+" is required", "/data/"+k.key))
 		}
 	}
 	if in.name != nil && strings.TrimSpace(*in.name) == "" {
-		add(ptr(unprocessable("name must not be empty", "/data/name")))
+		errs = append(errs, unprocessable("name must not be empty", "/data/name"))
 	}
 	if in.slug != nil && (!validSlug(*in.slug) || strings.HasPrefix(*in.slug, "$")) {
-		add(ptr(unprocessable("slug may hold only letters, digits, hyphens and underscores", "/data/slug")))
+		errs = append(errs, unprocessable("slug may hold only letters, digits, hyphens and underscores", "/data/slug"))
 	}
 	if in.fieldType != nil && !fieldTypes[*in.fieldType] {
-		add(ptr(unprocessable(fmt.Sprintf("field_type %q is not one of string, integer, float, boolean, date", *in.fieldType), "/data/field_type")))
+		errs = append(errs, unprocessable(fmt.Sprintf("field_type %q is not one of string, integer, float, boolean, date", *in.fieldType), "/data/field_type"))
 	}
 	for _, k := range []struct {
 		key string
@@ -341,14 +334,14 @@ func parseFieldInput(body []byte, create bool) (fieldInput, *response) {
 	}{{"required", &in.required}, {"enabled", &in.enabled}, {"omit_null", &in.omitNull}} {
 		if raw, ok := data[k.key]; ok && !isNull(raw) {
 			v, e := boolField(data, k.key, false)
-			add(e)
+			errs.add(e)
 			*k.dst = &v
 		}
 	}
 	if raw, ok := data["order"]; ok && !isNull(raw) {
 		var n int64
 		if err := json.Unmarshal(raw, &n); err != nil {
-			add(ptr(unprocessable("order must be an integer", "/data/order")))
+			errs = append(errs, unprocessable("order must be an integer", "/data/order"))
 		}
 		in.order = &n
 	}
@@ -364,12 +357,12 @@ func parseFieldInput(body []byte, create bool) (fieldInput, *response) {
 			} `json:"flow"`
 		}
 		if err := json.Unmarshal(raw, &rel); err != nil || rel.Flow.Data.ID == "" {
-			add(ptr(unprocessable("relationships.flow.data.id is required", "/data/relationships/flow/data/id")))
+			errs = append(errs, unprocessable("relationships.flow.data.id is required", "/data/relationships/flow/data/id"))
 		} else {
 			in.flowID = &rel.Flow.Data.ID
 		}
 	} else if create {
-		add(ptr(unprocessable("relationships.flow.data.id is required", "/data/relationships/flow/data/id")))
+		errs = append(errs, unprocessable("relationships.flow.data.id is required", "/data/relationships/flow/data/id"))
 	}
 	if len(errs) > 0 {
 		return in, unprocessableResponse(errs...)
@@ -412,30 +405,12 @@ func (f *field) applyRulesAndDefault(in fieldInput) *apiError {
 	return nil
 }
 
-func (s *Server) handleFieldCreate(c *call) *response {
-	in, errResp := parseFieldInput(c.body, true)
-	if errResp != nil {
-		return errResp
+// apply sets what in sends of the field's name, description, flags and
+// order.
+func (f *field) apply(in fieldInput) {
+	if in.name != nil {
+		f.name = *in.name
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fs := &s.flowState
-	fs.init()
-	fl, ok := fs.flows[*in.flowID]
-	if !ok {
-		return unprocessableResponse(unprocessable(fmt.Sprintf("flow %s does not exist", *in.flowID), "/data/relationships/flow/data/id"))
-	}
-	siblings := fs.fieldsOfLocked(fl.id)
-	if len(siblings) >= maxFieldsPerFlow {
-		return unprocessableResponse(unprocessable(fmt.Sprintf("the flow %s already has %d fields, the most a flow can have", fl.slug, maxFieldsPerFlow), "/data/relationships/flow"))
-	}
-	for _, sib := range siblings {
-		if sib.slug == *in.slug {
-			return unprocessableResponse(unprocessable(fmt.Sprintf("the flow %s already has a field with the slug %s", fl.slug, *in.slug), "/data/slug"))
-		}
-	}
-	now := nowMillis()
-	f := &field{id: newUUID(), flowID: fl.id, slug: *in.slug, name: *in.name, fieldType: *in.fieldType, enabled: true, createdAt: now, updatedAt: now}
 	if in.description != nil {
 		f.description = *in.description
 	}
@@ -450,6 +425,41 @@ func (s *Server) handleFieldCreate(c *call) *response {
 	if in.order != nil {
 		f.order = *in.order
 	}
+}
+
+// fieldSlugFreeLocked is the 422 to answer when a field of the flow has the
+// slug already.
+func (s *Server) fieldSlugFreeLocked(fl *flow, slug string) *response {
+	for _, sib := range s.flowState.fieldsOfLocked(fl.id) {
+		if sib.slug == slug {
+			return unprocessableResponse(unprocessable(fmt.Sprintf("the flow %s already has a field with the slug %s", fl.slug, slug), "/data/slug"))
+		}
+	}
+	return nil
+}
+
+func (s *Server) handleFieldCreate(c *call) *response {
+	in, errResp := parseFieldInput(c.body, true)
+	if errResp != nil {
+		return errResp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs := &s.flowState
+	fs.init()
+	fl, ok := fs.flows[*in.flowID]
+	if !ok {
+		return unprocessableResponse(unprocessable(fmt.Sprintf("flow %s does not exist", *in.flowID), "/data/relationships/flow/data/id"))
+	}
+	if len(fs.fieldsOfLocked(fl.id)) >= maxFieldsPerFlow {
+		return unprocessableResponse(unprocessable(fmt.Sprintf("the flow %s already has %d fields, the most a flow can have", fl.slug, maxFieldsPerFlow), "/data/relationships/flow"))
+	}
+	if errResp := s.fieldSlugFreeLocked(fl, *in.slug); errResp != nil {
+		return errResp
+	}
+	now := nowMillis()
+	f := &field{id: newUUID(), flowID: fl.id, slug: *in.slug, fieldType: *in.fieldType, enabled: true, createdAt: now, updatedAt: now}
+	f.apply(in)
 	if e := f.applyRulesAndDefault(in); e != nil {
 		return unprocessableResponse(*e)
 	}
@@ -457,7 +467,7 @@ func (s *Server) handleFieldCreate(c *call) *response {
 	return jsonResponse(http.StatusCreated, map[string]any{"data": fieldJSON(f)})
 }
 
-func (s *Server) handleFieldList(c *call, flowSlug string) *response {
+func (s *Server) handleFieldList(flowSlug string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fs := &s.flowState
@@ -473,27 +483,27 @@ func (s *Server) handleFieldList(c *call, flowSlug string) *response {
 		for _, f := range fs.fields {
 			list = append(list, f)
 		}
-		sort.Slice(list, func(i, j int) bool {
-			return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id
-		})
+		sort.Slice(list, func(i, j int) bool { return byCreation(list[i].createdAt, list[i].id, list[j].createdAt, list[j].id) })
 	}
-	_ = c
-	out := make([]map[string]any, 0, len(list))
-	for _, f := range list {
-		out = append(out, fieldJSON(f))
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": out, "meta": map[string]any{"results": map[string]int{"total": len(out)}}})
+	return allResponse(list, fieldJSON)
 }
 
-func fieldNotFound(id string) *response { return notFound(fmt.Sprintf("field %s not found", id)) }
+// fieldLocked finds a field, or the 404 to answer.
+func (s *Server) fieldLocked(id string) (*field, *response) {
+	s.flowState.init()
+	f, ok := s.flowState.fields[id]
+	if !ok {
+		return nil, notFound(fmt.Sprintf("field %s not found", id))
+	}
+	return f, nil
+}
 
 func (s *Server) handleFieldGet(id string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flowState.init()
-	f, ok := s.flowState.fields[id]
-	if !ok {
-		return fieldNotFound(id)
+	f, errResp := s.fieldLocked(id)
+	if errResp != nil {
+		return errResp
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": fieldJSON(f)})
 }
@@ -505,11 +515,9 @@ func (s *Server) handleFieldUpdate(c *call, id string) *response {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fs := &s.flowState
-	fs.init()
-	f, ok := fs.fields[id]
-	if !ok {
-		return fieldNotFound(id)
+	f, errResp := s.fieldLocked(id)
+	if errResp != nil {
+		return errResp
 	}
 	if in.fieldType != nil && *in.fieldType != f.fieldType {
 		return unprocessableResponse(unprocessable("field_type cannot be changed", "/data/field_type"))
@@ -517,12 +525,11 @@ func (s *Server) handleFieldUpdate(c *call, id string) *response {
 	if in.flowID != nil && *in.flowID != f.flowID {
 		return unprocessableResponse(unprocessable("a field cannot move to another flow", "/data/relationships/flow/data/id"))
 	}
+	fs := &s.flowState
 	fl := fs.flows[f.flowID]
 	if in.slug != nil && *in.slug != f.slug {
-		for _, sib := range fs.fieldsOfLocked(f.flowID) {
-			if sib.slug == *in.slug {
-				return unprocessableResponse(unprocessable(fmt.Sprintf("the flow %s already has a field with the slug %s", fl.slug, *in.slug), "/data/slug"))
-			}
+		if errResp := s.fieldSlugFreeLocked(fl, *in.slug); errResp != nil {
+			return errResp
 		}
 	}
 	next := *f
@@ -538,23 +545,7 @@ func (s *Server) handleFieldUpdate(c *call, id string) *response {
 		}
 		next.slug = *in.slug
 	}
-	if in.name != nil {
-		next.name = *in.name
-	}
-	if in.description != nil {
-		next.description = *in.description
-	}
-	for _, b := range []struct {
-		src *bool
-		dst *bool
-	}{{in.required, &next.required}, {in.enabled, &next.enabled}, {in.omitNull, &next.omitNull}} {
-		if b.src != nil {
-			*b.dst = *b.src
-		}
-	}
-	if in.order != nil {
-		next.order = *in.order
-	}
+	next.apply(in)
 	next.updatedAt = nextUpdate(f.updatedAt)
 	*f = next
 	return jsonResponse(http.StatusOK, map[string]any{"data": fieldJSON(f)})
@@ -565,12 +556,11 @@ func (s *Server) handleFieldUpdate(c *call, id string) *response {
 func (s *Server) handleFieldDelete(id string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fs := &s.flowState
-	fs.init()
-	f, ok := fs.fields[id]
-	if !ok {
-		return fieldNotFound(id)
+	f, errResp := s.fieldLocked(id)
+	if errResp != nil {
+		return errResp
 	}
+	fs := &s.flowState
 	if fl := fs.flows[f.flowID]; fl != nil {
 		for _, vals := range fs.values[fl.slug] {
 			delete(vals, f.slug)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/likepattern"
 )
 
 // condition is one parsed filter clause such as eq(email,a@b.c).
@@ -132,12 +134,12 @@ func (c condition) matches(cust *customer) bool {
 	switch c.field {
 	case "email":
 		if c.op == "like" {
-			return likeMatch(c.value, cust.email)
+			return likepattern.Match(c.value, cust.email)
 		}
 		return strings.EqualFold(cust.email, c.value)
 	case "name":
 		if c.op == "like" {
-			return likeMatch(c.value, cust.name)
+			return likepattern.Match(c.value, cust.name)
 		}
 		return cust.name == c.value
 	case "external_ref":
@@ -166,33 +168,4 @@ func compareOp(op string, cmp int) bool {
 		return cmp <= 0
 	}
 	return false
-}
-
-// likeMatch matches s against pattern case-insensitively, where '*' stands
-// for any run of characters (including none).
-func likeMatch(pattern, s string) bool {
-	p := []rune(strings.ToLower(pattern))
-	t := []rune(strings.ToLower(s))
-	// Classic greedy glob matching with backtracking to the last '*'.
-	pi, ti, star, mark := 0, 0, -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case pi < len(p) && p[pi] == t[ti]:
-			pi++
-			ti++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

@@ -112,52 +112,40 @@ func (s *Server) routeFlows(c *call, grant string) *response {
 	method := c.r.Method
 	if rest, ok := strings.CutPrefix(path, "/v2/fields"); ok {
 		id := strings.TrimPrefix(rest, "/")
-		switch {
-		case id == "" && method == http.MethodGet:
-			return s.handleFieldList(c, "")
-		case id == "" && method == http.MethodPost:
-			return s.handleFieldCreate(c)
-		case id == "":
-			return methodNotAllowed("GET, POST")
-		case strings.Contains(id, "/"):
+		if strings.Contains(id, "/") {
 			return notFound("no route for " + c.r.URL.Path)
-		case method == http.MethodGet:
-			return s.handleFieldGet(id)
-		case method == http.MethodPut:
-			return s.handleFieldUpdate(c, id)
-		case method == http.MethodDelete:
-			return s.handleFieldDelete(id)
 		}
-		return methodNotAllowed("GET, PUT, DELETE")
+		return crud{
+			list:   func() *response { return s.handleFieldList("") },
+			create: func() *response { return s.handleFieldCreate(c) },
+			get:    func() *response { return s.handleFieldGet(id) },
+			put:    func() *response { return s.handleFieldUpdate(c, id) },
+			del:    func() *response { return s.handleFieldDelete(id) },
+		}.serve(method, id == "")
 	}
 	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/v2/flows"), "/")
 	if slug, ok := strings.CutSuffix(rest, "/fields"); ok && slug != "" && !strings.Contains(slug, "/") {
 		if method != http.MethodGet {
 			return methodNotAllowed("GET")
 		}
-		return s.handleFieldList(c, slug)
+		return s.handleFieldList(slug)
 	}
-	switch {
-	case rest == "" && method == http.MethodGet:
-		return s.handleFlowList()
-	case rest == "" && method == http.MethodPost:
-		return s.handleFlowCreate(c)
-	case rest == "":
-		return methodNotAllowed("GET, POST")
-	case strings.Contains(rest, "/"):
+	if strings.Contains(rest, "/") {
 		return notFound("no route for " + c.r.URL.Path)
-	case method == http.MethodGet:
-		return s.handleFlowGet(rest)
-	case method == http.MethodPut:
-		return s.handleFlowUpdate(c, rest)
-	case method == http.MethodDelete:
-		return s.handleFlowDelete(rest)
 	}
-	return methodNotAllowed("GET, PUT, DELETE")
+	return crud{
+		list:   s.handleFlowList,
+		create: func() *response { return s.handleFlowCreate(c) },
+		get:    func() *response { return s.handleFlowGet(rest) },
+		put:    func() *response { return s.handleFlowUpdate(c, rest) },
+		del:    func() *response { return s.handleFlowDelete(rest) },
+	}.serve(method, rest == "")
 }
 
 // Request kinds of flows and fields, so that a request count (the bench's)
 // can tell the fields' setup and reads from the shoppers' requests.
+// classifyFlows names them with crudKind, but for the list of one flow's
+// fields.
 const (
 	KindFlowList    = "flow-list"
 	KindFlowCreate  = "flow-create"
@@ -175,27 +163,12 @@ const (
 // routes it.
 func classifyFlows(method, path string) string {
 	path = strings.TrimSuffix(path, "/")
-	byMethod := func(list, create, get, update, del string, one bool) string {
-		switch {
-		case !one && method == http.MethodGet:
-			return list
-		case !one && method == http.MethodPost:
-			return create
-		case one && method == http.MethodGet:
-			return get
-		case one && method == http.MethodPut:
-			return update
-		case one && method == http.MethodDelete:
-			return del
-		}
-		return KindOther
-	}
 	if rest, ok := strings.CutPrefix(path, "/v2/fields"); ok {
 		id := strings.TrimPrefix(rest, "/")
 		if strings.Contains(id, "/") {
 			return KindOther
 		}
-		return byMethod(KindFieldList, KindFieldCreate, KindFieldGet, KindFieldUpdate, KindFieldDelete, id != "")
+		return crudKind("field", method, id == "")
 	}
 	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/v2/flows"), "/")
 	if slug, ok := strings.CutSuffix(rest, "/fields"); ok && slug != "" && !strings.Contains(slug, "/") {
@@ -207,7 +180,7 @@ func classifyFlows(method, path string) string {
 	if strings.Contains(rest, "/") {
 		return KindOther
 	}
-	return byMethod(KindFlowList, KindFlowCreate, KindFlowGet, KindFlowUpdate, KindFlowDelete, rest != "")
+	return crudKind("flow", method, rest == "")
 }
 
 func isFlowPath(p string) bool {
@@ -228,61 +201,101 @@ func boolField(data map[string]json.RawMessage, key string, def bool) (bool, *ap
 	return v, nil
 }
 
+// byCreation orders the objects of a list the API neither pages nor sorts:
+// oldest first, ties by id.
+func byCreation(aAt time.Time, aID string, bAt time.Time, bID string) bool {
+	return aAt.Before(bAt) || aAt.Equal(bAt) && aID < bID
+}
+
+// allResponse answers with every object of a list the API does not page,
+// and their count.
+func allResponse[T any](list []T, render func(T) map[string]any) *response {
+	out := make([]map[string]any, 0, len(list))
+	for _, v := range list {
+		out = append(out, render(v))
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"data": out, "meta": map[string]any{"results": map[string]int{"total": len(out)}}})
+}
+
 func (s *Server) handleFlowList() *response {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.flowState.init()
 	list := make([]*flow, 0, len(s.flowState.flows))
 	for _, f := range s.flowState.flows {
 		list = append(list, f)
 	}
-	sort.Slice(list, func(i, j int) bool {
-		return list[i].createdAt.Before(list[j].createdAt) || list[i].createdAt.Equal(list[j].createdAt) && list[i].id < list[j].id
-	})
-	out := make([]map[string]any, 0, len(list))
-	for _, f := range list {
-		out = append(out, flowJSON(f))
-	}
-	s.mu.Unlock()
-	return jsonResponse(http.StatusOK, map[string]any{
-		"data": out,
-		"meta": map[string]any{"results": map[string]int{"total": len(out)}},
-	})
+	sort.Slice(list, func(i, j int) bool { return byCreation(list[i].createdAt, list[i].id, list[j].createdAt, list[j].id) })
+	return allResponse(list, flowJSON)
 }
 
-func (s *Server) handleFlowCreate(c *call) *response {
-	data, errResp := decodeData(c.body)
+// flowInput is a flow create or update body; *Set says a key was sent.
+type flowInput struct {
+	name, slug, description               string
+	enabled                               bool // true when absent or null
+	nameSet, slugSet, descSet, enabledSet bool
+}
+
+// parseFlowInput reads a POST (name and slug required) or a partial PUT.
+func parseFlowInput(body []byte, create bool) (flowInput, *response) {
+	var in flowInput
+	data, errs, errResp := decodeTyped(body, "flow")
 	if errResp != nil {
-		return errResp
+		return in, errResp
 	}
-	var errs []apiError
-	if e := checkType(data, "flow"); e != nil {
-		errs = append(errs, *e)
+	var e1, e2, e3, e4 *apiError
+	in.name, in.nameSet, _, e1 = stringField(data, "name")
+	in.slug, in.slugSet, _, e2 = stringField(data, "slug")
+	in.description, in.descSet, _, e3 = stringField(data, "description")
+	_, in.enabledSet = data["enabled"]
+	in.enabled, e4 = boolField(data, "enabled", true)
+	errs.add(e1, e2, e3, e4)
+	nameErr, slugErr := "name must not be empty", "slug may hold only letters, digits, hyphens and underscores"
+	if create {
+		nameErr, slugErr = "name is required", "slug is required and may hold only letters, digits, hyphens and underscores"
 	}
-	name, _, _, e1 := stringField(data, "name")
-	slug, _, _, e2 := stringField(data, "slug")
-	desc, _, _, e3 := stringField(data, "description")
-	enabled, e4 := boolField(data, "enabled", true)
-	for _, e := range []*apiError{e1, e2, e3, e4} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
+	if e1 == nil && (create || in.nameSet) && strings.TrimSpace(in.name) == "" {
+		errs = append(errs, unprocessable(nameErr, "/data/name"))
 	}
-	if e1 == nil && strings.TrimSpace(name) == "" {
-		errs = append(errs, unprocessable("name is required", "/data/name"))
-	}
-	if e2 == nil && !validSlug(slug) {
-		errs = append(errs, unprocessable("slug is required and may hold only letters, digits, hyphens and underscores", "/data/slug"))
+	if e2 == nil && (create || in.slugSet) && !validSlug(in.slug) {
+		errs = append(errs, unprocessable(slugErr, "/data/slug"))
 	}
 	if len(errs) > 0 {
-		return unprocessableResponse(errs...)
+		return in, unprocessableResponse(errs...)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return in, nil
+}
+
+// flowSlugFreeLocked is the 422 to answer when a flow has the slug already.
+func (s *Server) flowSlugFreeLocked(slug string) *response {
 	if s.flowState.flowBySlugLocked(slug) != nil {
 		return unprocessableResponse(unprocessable(fmt.Sprintf("a flow with the slug %s already exists", slug), "/data/slug"))
 	}
+	return nil
+}
+
+// flowLocked finds a flow, or the 404 to answer.
+func (s *Server) flowLocked(id string) (*flow, *response) {
+	s.flowState.init()
+	f, ok := s.flowState.flows[id]
+	if !ok {
+		return nil, notFound(fmt.Sprintf("flow %s not found", id))
+	}
+	return f, nil
+}
+
+func (s *Server) handleFlowCreate(c *call) *response {
+	in, errResp := parseFlowInput(c.body, true)
+	if errResp != nil {
+		return errResp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if errResp := s.flowSlugFreeLocked(in.slug); errResp != nil {
+		return errResp
+	}
 	now := nowMillis()
-	f := &flow{id: newUUID(), slug: slug, name: name, description: desc, enabled: enabled, createdAt: now, updatedAt: now}
+	f := &flow{id: newUUID(), slug: in.slug, name: in.name, description: in.description, enabled: in.enabled, createdAt: now, updatedAt: now}
 	s.flowState.flows[f.id] = f
 	return jsonResponse(http.StatusCreated, map[string]any{"data": flowJSON(f)})
 }
@@ -290,68 +303,43 @@ func (s *Server) handleFlowCreate(c *call) *response {
 func (s *Server) handleFlowGet(id string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flowState.init()
-	f, ok := s.flowState.flows[id]
-	if !ok {
-		return notFound(fmt.Sprintf("flow %s not found", id))
+	f, errResp := s.flowLocked(id)
+	if errResp != nil {
+		return errResp
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"data": flowJSON(f)})
 }
 
 func (s *Server) handleFlowUpdate(c *call, id string) *response {
-	data, errResp := decodeData(c.body)
+	in, errResp := parseFlowInput(c.body, false)
 	if errResp != nil {
 		return errResp
 	}
-	var errs []apiError
-	if e := checkType(data, "flow"); e != nil {
-		errs = append(errs, *e)
-	}
-	name, nameSet, _, e1 := stringField(data, "name")
-	slug, slugSet, _, e2 := stringField(data, "slug")
-	desc, descSet, _, e3 := stringField(data, "description")
-	_, enabledSet := data["enabled"]
-	enabled, e4 := boolField(data, "enabled", true)
-	for _, e := range []*apiError{e1, e2, e3, e4} {
-		if e != nil {
-			errs = append(errs, *e)
-		}
-	}
-	if nameSet && e1 == nil && strings.TrimSpace(name) == "" {
-		errs = append(errs, unprocessable("name must not be empty", "/data/name"))
-	}
-	if slugSet && e2 == nil && !validSlug(slug) {
-		errs = append(errs, unprocessable("slug may hold only letters, digits, hyphens and underscores", "/data/slug"))
-	}
-	if len(errs) > 0 {
-		return unprocessableResponse(errs...)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flowState.init()
-	f, ok := s.flowState.flows[id]
-	if !ok {
-		return notFound(fmt.Sprintf("flow %s not found", id))
+	f, errResp := s.flowLocked(id)
+	if errResp != nil {
+		return errResp
 	}
-	if slugSet && slug != f.slug {
-		if s.flowState.flowBySlugLocked(slug) != nil {
-			return unprocessableResponse(unprocessable(fmt.Sprintf("a flow with the slug %s already exists", slug), "/data/slug"))
+	if in.slugSet && in.slug != f.slug {
+		if errResp := s.flowSlugFreeLocked(in.slug); errResp != nil {
+			return errResp
 		}
 		// The values follow the flow to its new slug.
 		if v, ok := s.flowState.values[f.slug]; ok {
 			delete(s.flowState.values, f.slug)
-			s.flowState.values[slug] = v
+			s.flowState.values[in.slug] = v
 		}
-		f.slug = slug
+		f.slug = in.slug
 	}
-	if nameSet {
-		f.name = name
+	if in.nameSet {
+		f.name = in.name
 	}
-	if descSet {
-		f.description = desc
+	if in.descSet {
+		f.description = in.description
 	}
-	if enabledSet {
-		f.enabled = enabled
+	if in.enabledSet {
+		f.enabled = in.enabled
 	}
 	f.updatedAt = nextUpdate(f.updatedAt)
 	return jsonResponse(http.StatusOK, map[string]any{"data": flowJSON(f)})
@@ -360,10 +348,9 @@ func (s *Server) handleFlowUpdate(c *call, id string) *response {
 func (s *Server) handleFlowDelete(id string) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flowState.init()
-	f, ok := s.flowState.flows[id]
-	if !ok {
-		return notFound(fmt.Sprintf("flow %s not found", id))
+	f, errResp := s.flowLocked(id)
+	if errResp != nil {
+		return errResp
 	}
 	if coreFlowSlugs[f.slug] {
 		r := errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", fmt.Sprintf("the core flow %s cannot be deleted", f.slug))

@@ -2,25 +2,19 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 )
 
-func flowBody(fields map[string]any) map[string]any {
-	data := map[string]any{"type": "flow"}
-	for k, v := range fields {
-		data[k] = v
-	}
-	return map[string]any{"data": data}
-}
+func flowBody(fields map[string]any) map[string]any { return body("flow", fields) }
 
+// fieldBody is a field's body in flowID's flow; fields may override the flow.
 func fieldBody(flowID string, fields map[string]any) map[string]any {
-	data := map[string]any{"type": "field", "relationships": map[string]any{"flow": map[string]any{"data": map[string]any{"type": "flow", "id": flowID}}}}
-	for k, v := range fields {
-		data[k] = v
-	}
-	return map[string]any{"data": data}
+	data := map[string]any{"relationships": map[string]any{"flow": map[string]any{"data": map[string]any{"type": "flow", "id": flowID}}}}
+	maps.Copy(data, fields)
+	return body("field", data)
 }
 
 func (h *harness) createFlow(slug string) string {
@@ -39,6 +33,18 @@ func (h *harness) createField(flowID string, fields map[string]any) map[string]a
 		h.t.Fatalf("field create %v: %d %s", fields, r.status, r.body)
 	}
 	return r.data(h.t)
+}
+
+// deleteAndGone deletes path, which must answer 204, and then must not find
+// it.
+func (h *harness) deleteAndGone(path string) {
+	h.t.Helper()
+	if r := h.api(http.MethodDelete, path, nil, nil); r.status != http.StatusNoContent {
+		h.t.Errorf("DELETE %s: %d %s", path, r.status, r.body)
+	}
+	if r := h.api(http.MethodGet, path, nil, nil); r.status != http.StatusNotFound {
+		h.t.Errorf("GET %s after delete: %d", path, r.status)
+	}
 }
 
 // expect422 checks a 422 whose first error points at pointer.
@@ -75,12 +81,7 @@ func TestFlowsCRUD(t *testing.T) {
 		t.Errorf("delete of a core flow: want 405, got %d %s", r.status, r.body)
 	}
 	other := h.createFlow("wishlists")
-	if r := h.api(http.MethodDelete, "/v2/flows/"+other, nil, nil); r.status != http.StatusNoContent {
-		t.Errorf("delete of another flow: %d %s", r.status, r.body)
-	}
-	if r := h.api(http.MethodGet, "/v2/flows/"+other, nil, nil); r.status != http.StatusNotFound {
-		t.Errorf("get after delete: %d", r.status)
-	}
+	h.deleteAndGone("/v2/flows/" + other)
 }
 
 func TestFieldsCRUDAndRules(t *testing.T) {
@@ -109,12 +110,7 @@ func TestFieldsCRUDAndRules(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"slug":"tier"`) {
 		t.Errorf("fields of the flow: %d %s", r.status, r.body)
 	}
-	if r := h.api(http.MethodDelete, "/v2/fields/"+fid, nil, nil); r.status != http.StatusNoContent {
-		t.Errorf("delete: %d", r.status)
-	}
-	if r := h.api(http.MethodGet, "/v2/fields/"+fid, nil, nil); r.status != http.StatusNotFound {
-		t.Errorf("get after delete: %d", r.status)
-	}
+	h.deleteAndGone("/v2/fields/" + fid)
 }
 
 func TestFieldsLimitPerFlow(t *testing.T) {

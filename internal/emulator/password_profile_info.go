@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -253,17 +252,8 @@ func (s *Server) deleteUAPPILocked(p *uappi) {
 // PasswordProfileInfos returns every UAPPI in the order they were created.
 func (s *Server) PasswordProfileInfos() []PasswordProfileInfo {
 	s.mu.Lock()
-	list := make([]*uappi, 0, len(s.am.uappis))
-	for _, p := range s.am.uappis {
-		list = append(list, p)
-	}
-	out := make([]PasswordProfileInfo, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, p := range list {
-		out[i] = p.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	defer s.mu.Unlock()
+	return inCreationOrder(s.am.uappis, func(p *uappi) int64 { return p.seq }, (*uappi).snapshot)
 }
 
 // CreatePasswordProfileInfo gives a UAI a username and password for a

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -129,24 +128,12 @@ func (s *Server) handleProfileCreate(c *call, realmID string) *response {
 
 // profileLocked finds a profile of a realm, or the 404 to answer.
 func (s *Server) profileLocked(realmID, id string) (*passwordProfile, *response) {
-	if _, ok := s.am.realms[realmID]; !ok {
-		return nil, amNotFound("authentication realm", realmID)
-	}
-	p, ok := s.am.profiles[id]
-	if !ok || p.realmID != realmID {
-		return nil, amNotFound("password profile", id)
-	}
-	return p, nil
+	return childLocked(s.am.realms, "authentication realm", realmID, s.am.profiles, "password profile", id,
+		func(p *passwordProfile) string { return p.realmID })
 }
 
 func (s *Server) handleProfileGet(c *call, realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, errResp := s.profileLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": profileJSON(c, p)})
+	return getOne(s, c, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, profileJSON)
 }
 
 // handleProfileUpdate is a partial PUT. A new username_format applies only to
@@ -156,34 +143,27 @@ func (s *Server) handleProfileUpdate(c *call, realmID, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, errResp := s.profileLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	if in.name != nil {
-		p.name = *in.name
-	}
-	if in.format != nil {
-		p.usernameFormat = *in.format
-	}
-	if in.otp != nil {
-		p.otp = *in.otp
-	}
-	p.updatedAt = nextUpdate(p.updatedAt)
-	return jsonResponse(http.StatusOK, map[string]any{"data": profileJSON(c, p)})
+	return putOne(s, c, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, func(p *passwordProfile) *response {
+		if in.name != nil {
+			p.name = *in.name
+		}
+		if in.format != nil {
+			p.usernameFormat = *in.format
+		}
+		if in.otp != nil {
+			p.otp = *in.otp
+		}
+		p.updatedAt = nextUpdate(p.updatedAt)
+		return nil
+	}, profileJSON)
 }
 
 // handleProfileDelete also deletes every password info tied to the profile.
 func (s *Server) handleProfileDelete(realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, errResp := s.profileLocked(realmID, id); errResp != nil {
-		return errResp
-	}
-	s.deleteProfileLocked(id)
-	return noContent()
+	return deleteOne(s, func() (*passwordProfile, *response) { return s.profileLocked(realmID, id) }, func(p *passwordProfile) *response {
+		s.deleteProfileLocked(p.id)
+		return nil
+	})
 }
 
 func (s *Server) deleteProfileLocked(id string) {
@@ -199,17 +179,8 @@ func (s *Server) deleteProfileLocked(id string) {
 // they were created.
 func (s *Server) PasswordProfiles() []PasswordProfile {
 	s.mu.Lock()
-	list := make([]*passwordProfile, 0, len(s.am.profiles))
-	for _, p := range s.am.profiles {
-		list = append(list, p)
-	}
-	s.mu.Unlock()
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]PasswordProfile, len(list))
-	for i, p := range list {
-		out[i] = p.snapshot()
-	}
-	return out
+	defer s.mu.Unlock()
+	return inCreationOrder(s.am.profiles, func(p *passwordProfile) int64 { return p.seq }, (*passwordProfile).snapshot)
 }
 
 // CreatePasswordProfile adds a profile to a realm directly, as if made in

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -159,24 +158,12 @@ func (s *Server) createUAILocked(realmID, name, email string) *uai {
 }
 
 func (s *Server) uaiLocked(realmID, id string) (*uai, *response) {
-	if _, ok := s.am.realms[realmID]; !ok {
-		return nil, amNotFound("authentication realm", realmID)
-	}
-	u, ok := s.am.uais[id]
-	if !ok || u.realmID != realmID {
-		return nil, amNotFound("user authentication info", id)
-	}
-	return u, nil
+	return childLocked(s.am.realms, "authentication realm", realmID, s.am.uais, "user authentication info", id,
+		func(u *uai) string { return u.realmID })
 }
 
 func (s *Server) handleUAIGet(c *call, realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"data": uaiJSON(c, u)})
+	return getOne(s, c, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, uaiJSON)
 }
 
 func (s *Server) handleUAIUpdate(c *call, realmID, id string) *response {
@@ -184,30 +171,22 @@ func (s *Server) handleUAIUpdate(c *call, realmID, id string) *response {
 	if errResp != nil {
 		return errResp
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	u.name, u.email = in.name, in.email
-	u.setParts(in.parts)
-	u.touch()
-	s.uaiChangedLocked(u, false)
-	return jsonResponse(http.StatusOK, map[string]any{"data": uaiJSON(c, u)})
+	return putOne(s, c, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, func(u *uai) *response {
+		u.name, u.email = in.name, in.email
+		u.setParts(in.parts)
+		u.touch()
+		s.uaiChangedLocked(u, false)
+		return nil
+	}, uaiJSON)
 }
 
 // handleUAIDelete deletes the UAI with its password infos and, in the
 // account realm, its account member and the member's memberships.
 func (s *Server) handleUAIDelete(realmID, id string) *response {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, errResp := s.uaiLocked(realmID, id)
-	if errResp != nil {
-		return errResp
-	}
-	s.deleteUAILocked(u)
-	return noContent()
+	return deleteOne(s, func() (*uai, *response) { return s.uaiLocked(realmID, id) }, func(u *uai) *response {
+		s.deleteUAILocked(u)
+		return nil
+	})
 }
 
 func (s *Server) deleteUAILocked(u *uai) {
@@ -226,17 +205,8 @@ func (s *Server) deleteUAILocked(u *uai) {
 // were created.
 func (s *Server) UserAuthenticationInfos() []UserAuthenticationInfo {
 	s.mu.Lock()
-	list := make([]*uai, 0, len(s.am.uais))
-	for _, u := range s.am.uais {
-		list = append(list, u)
-	}
-	out := make([]UserAuthenticationInfo, len(list))
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	for i, u := range list {
-		out[i] = u.snapshot()
-	}
-	s.mu.Unlock()
-	return out
+	defer s.mu.Unlock()
+	return inCreationOrder(s.am.uais, func(u *uai) int64 { return u.seq }, (*uai).snapshot)
 }
 
 // CreateUserAuthenticationInfo adds a UAI directly, as if made outside

@@ -3,6 +3,8 @@ package moltin
 import (
 	"strings"
 	"time"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/likepattern"
 )
 
 // Filter is one term of the API's filter language, such as eq(email,x).
@@ -30,35 +32,6 @@ func JoinFilters(fs []Filter) string {
 		parts[i] = f.String()
 	}
 	return strings.Join(parts, ":")
-}
-
-// LikeMatch reports whether s matches a like pattern as the API documents
-// it: case-insensitively, where '*' stands for any run of characters.
-func LikeMatch(pattern, s string) bool {
-	p := []rune(strings.ToLower(pattern))
-	t := []rune(strings.ToLower(s))
-	// Greedy glob matching, backtracking to the last '*'.
-	pi, ti, star, mark := 0, 0, -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case pi < len(p) && p[pi] == t[ti]:
-			pi++
-			ti++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 // matchesAll reports whether an object meets every term: eq (emails compared
@@ -90,7 +63,7 @@ func meets(f Filter, created time.Time, field func(string) *string) bool {
 		}
 		return *v == f.Value
 	case "like":
-		return LikeMatch(f.Value, *v)
+		return likepattern.Match(f.Value, *v)
 	}
 	return false
 }
