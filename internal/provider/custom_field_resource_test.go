@@ -143,7 +143,7 @@ func expectCustomerBodies(env *testEnv, want ...string) func(*terraform.State) e
 func TestAccCustomField_customerValues(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	t.Cleanup(env.deleteOwnFields)
+	env.cleanupFields()
 	email := env.email("gold")
 	tier, points, score, vip, since := env.fieldSlug("tier"), env.fieldSlug("points"), env.fieldSlug("score"), env.fieldSlug("vip"), env.fieldSlug("since")
 	fields := customFieldsHCL(env)
@@ -287,7 +287,7 @@ data "moltin_customers" "all" {
 func TestAccCustomField_badInput(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	t.Cleanup(env.deleteOwnFields)
+	env.cleanupFields()
 	email := env.email("bad")
 	fields := customFieldsHCL(env)
 	literal := func(key, value string) string {
@@ -417,7 +417,7 @@ func TestAccCustomField_newFlowAtOnce(t *testing.T) {
 func TestAccCustomField_identity(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	t.Cleanup(env.deleteOwnFields)
+	env.cleanupFields()
 	cfg := env.providerBlock() + fmt.Sprintf("resource \"moltin_custom_field\" \"f\" {\n  flow = \"customers\"\n  slug = %q\n  name = \"Segment\"\n  field_type = \"string\"\n  format = \"slug\"\n}\n", env.fieldSlug("segment"))
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	resource.Test(t, resource.TestCase{
@@ -476,7 +476,7 @@ func expectAccountBodies(env *testEnv, want ...string) func(*terraform.State) er
 func TestAccCustomField_accountValues(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	t.Cleanup(env.deleteOwnFields)
+	env.cleanupFields()
 	segment, credit := env.fieldSlug("segment"), env.fieldSlug("credit")
 	name := env.accountName("acme")
 	fields := fmt.Sprintf(`
