@@ -385,3 +385,52 @@ func TestSweepAccountManagement_leavesOthersAlone(t *testing.T) {
 		t.Fatalf("left: %d members, %d accounts, %d profiles; want 2 of each", n, m, p)
 	}
 }
+
+// TestSweep_ownPrefix: over one test's own prefix, with no age rule (the
+// cleanup of a live test, cleanupOwn), each sweep deletes what that test
+// made, however fresh, and nothing of another test of the same run.
+func TestSweep_ownPrefix(t *testing.T) {
+	t.Parallel()
+	emu, c := sweepStore(t, "sweep-own")
+	ctx := t.Context()
+	own := acctest.RunPrefix() + "own1-"
+	mine, theirs := acctest.Email("own1", "left"), acctest.Email("own2", "left")
+	for _, email := range []string{mine, theirs} {
+		if _, err := emu.CreateCustomer("Sweep Candidate", email, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deleted, err := sweepCustomers(ctx, c, sweepOptions{}, own); err != nil || !slices.Equal(deleted, []string{mine}) {
+		t.Errorf("customers: deleted %q (%v), want %q", deleted, err, mine)
+	}
+
+	fl, err := c.CreateFlow(ctx, moltin.FlowCreate{Slug: "customers", Name: "Customers", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mineSlug := acctest.FieldSlug("own1", "tier")
+	for _, slug := range []string{mineSlug, acctest.FieldSlug("own2", "tier")} {
+		if _, err := c.CreateField(ctx, "customers", moltin.FieldCreate{FlowID: fl.ID, Slug: slug, Name: slug, FieldType: "string", Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deleted, err := sweepFields(ctx, c, sweepOptions{}, acctest.FieldSlug("own1", "")); err != nil || !slices.Equal(deleted, []string{mineSlug}) {
+		t.Errorf("fields: deleted %q (%v), want %q", deleted, err, mineSlug)
+	}
+
+	realm := emu.AccountRealmID()
+	for _, email := range []string{mine, theirs} {
+		if _, err := emu.CreateUserAuthenticationInfo(realm, "Sweep", email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{own + "acme", acctest.RunPrefix() + "own2-acme"} {
+		if _, err := emu.CreateAccount(emulator.Account{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"member " + mine, "account " + own + "acme"}
+	if deleted, err := sweepAccountManagement(ctx, c, sweepOptions{}, own); err != nil || !slices.Equal(deleted, want) {
+		t.Errorf("Account Management: deleted %q (%v), want %q", deleted, err, want)
+	}
+}
