@@ -115,9 +115,7 @@ type Result struct {
 // Run runs the CLI with args in the working directory, with extraEnv on top
 // of w.Env. A non-zero exit is an error that carries the output.
 func (w *Workdir) Run(ctx context.Context, extraEnv []string, args ...string) (Result, error) {
-	cmd := exec.CommandContext(ctx, w.CLI, args...)
-	cmd.Dir = w.Dir
-	cmd.Env = append(append(filteredEnviron(), w.Env...), extraEnv...)
+	cmd := w.command(ctx, extraEnv, args)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -126,9 +124,24 @@ func (w *Workdir) Run(ctx context.Context, extraEnv []string, args ...string) (R
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(w.CLI), strings.Join(args, " "), err, res.Stdout, res.Stderr)
+		return res, w.failed(res, err)
 	}
 	return res, nil
+}
+
+// command is the CLI with args, to run in the working directory with
+// extraEnv on top of w.Env (Run and Start).
+func (w *Workdir) command(ctx context.Context, extraEnv, args []string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, w.CLI, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(append(filteredEnviron(), w.Env...), extraEnv...)
+	return cmd
+}
+
+// failed is the error of a command that ended with err, carrying what it
+// printed.
+func (w *Workdir) failed(res Result, err error) error {
+	return fmt.Errorf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(w.CLI), strings.Join(res.Args, " "), err, res.Stdout, res.Stderr)
 }
 
 // filteredEnviron drops the variables that would make the CLI read another

@@ -2,9 +2,11 @@ package clitest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNewWorkdirDevOverrides checks the CLI config that points both
@@ -32,5 +34,32 @@ func TestNewWorkdirDevOverrides(t *testing.T) {
 	}
 	if _, err := w.Run(t.Context(), nil, "anything"); err != nil {
 		t.Errorf("running /bin/true: %v", err)
+	}
+}
+
+// TestAlive: a running process is alive; one that has exited is not,
+// whether a zombie not yet reaped or reaped and gone.
+func TestAlive(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("reads process states from /proc")
+	}
+	if !Alive(os.Getpid()) {
+		t.Error("this process is not alive")
+	}
+	cmd := exec.Command("true")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	for deadline := time.Now().Add(10 * time.Second); Alive(pid); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("an exited, unreaped process (a zombie) is alive")
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if Alive(pid) {
+		t.Error("a reaped process is alive")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,9 +26,8 @@ type Process struct {
 // group of its own, which its provider processes join, so that Cleanup can
 // end what a killed CLI leaves running without touching anything else.
 func (w *Workdir) Start(extraEnv []string, args ...string) (*Process, error) {
-	cmd := exec.Command(w.CLI, args...)
-	cmd.Dir = w.Dir
-	cmd.Env = append(append(filteredEnviron(), w.Env...), extraEnv...)
+	// Not bound to a context: Wait and Cleanup end it.
+	cmd := w.command(context.Background(), extraEnv, args)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p := &Process{cmd: cmd, done: make(chan struct{}), res: Result{Args: args}}
 	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
@@ -42,7 +40,7 @@ func (w *Workdir) Start(extraEnv []string, args ...string) (*Process, error) {
 		p.res.Stdout, p.res.Stderr = p.stdout.String(), p.stderr.String()
 		p.res.ExitCode = cmd.ProcessState.ExitCode()
 		if err != nil {
-			p.err = fmt.Errorf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(w.CLI), strings.Join(args, " "), err, p.res.Stdout, p.res.Stderr)
+			p.err = w.failed(p.res, err)
 		}
 	}()
 	return p, nil
@@ -83,22 +81,48 @@ func (p *Process) GroupAlive() ([]int, error) {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue // gone meanwhile
+		state, pgrp, err := procStat(pid)
+		if err != nil || exited(state) {
+			continue // gone meanwhile, or a zombie
 		}
-		// "pid (comm) state ppid pgrp …": comm may hold spaces and
-		// parentheses, so the fields are counted from the last ')'.
-		s := string(b)
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) < 3 || fields[0] == "Z" || fields[0] == "X" {
-			continue
-		}
-		if pgrp, err := strconv.Atoi(fields[2]); err == nil && pgrp == p.cmd.Process.Pid {
+		if pgrp == p.cmd.Process.Pid {
 			pids = append(pids, pid)
 		}
 	}
 	return pids, nil
+}
+
+// Alive reports whether pid is a running process: not gone, and not a
+// zombie that nobody has reaped yet. It reads /proc, so it works on Linux
+// only; a process whose state it cannot read counts as alive.
+func Alive(pid int) bool {
+	state, _, err := procStat(pid)
+	if errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	return !exited(state)
+}
+
+// exited reports whether a process state of /proc/<pid>/stat is a zombie's
+// or a dead process's.
+func exited(state string) bool { return state == "Z" || state == "X" }
+
+// procStat reads a process's state and process group from /proc/<pid>/stat;
+// the state is "" where the line has none.
+func procStat(pid int) (state string, pgrp int, err error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return "", 0, err
+	}
+	// "pid (comm) state ppid pgrp …": comm may hold spaces and
+	// parentheses, so the fields are counted from the last ')'.
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 3 {
+		return "", 0, errors.New("clitest: no state and process group in /proc/" + strconv.Itoa(pid) + "/stat")
+	}
+	pgrp, err = strconv.Atoi(fields[2])
+	return fields[0], pgrp, err
 }
 
 // Exited reports whether the CLI has exited.

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/moltin-community/terraform-provider-moltin/internal/clitest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
 
@@ -35,16 +34,8 @@ func TestAccInterrupt_shoppers(t *testing.T) {
 }
 
 func interruptedShoppers(t *testing.T, cli, providerDir string, in interruption) {
-	srv, err := emulator.Start(emulator.Config{Faults: emulator.Faults{Latency: interruptLatency}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	w, err := clitest.NewWorkdir(cli, providerDir, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := clitest.RequiredProviders + fmt.Sprintf(`
+	r := startInterruptRun(t, cli, providerDir, interruptLatency, func(url string) string {
+		return fmt.Sprintf(`
 provider "moltin" {
   api_base_url            = %q
   max_requests_per_second = 100
@@ -72,13 +63,9 @@ resource "moltin_account_membership" "ms" {
   account_id        = moltin_account.a[count.index].id
   account_member_id = moltin_account_member.m[count.index].id
 }
-`, srv.URL, shopperCount)
-	if err := w.WriteFile("main.tf", config); err != nil {
-		t.Fatal(err)
-	}
-	r := &interruptRun{t: t, cli: cli, srv: srv, w: w,
-		env:  []string{"EPCC_CLIENT_ID=" + emulator.DefaultClientID, "EPCC_CLIENT_SECRET=" + emulator.DefaultClientSecret},
-		name: filepath.Base(cli)}
+`, url, shopperCount)
+	})
+	srv, w := r.srv, r.w
 
 	res, _ := r.signalled(in, func() bool { return len(srv.UserAuthenticationInfos()) >= shopperAfter }, append([]string{"apply"}, applyArgs...)...)
 	t.Logf("the interrupted apply exited %d; its errors: %s", res.ExitCode, errorSummaries(res.Stderr))

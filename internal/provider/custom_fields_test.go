@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
@@ -133,40 +132,5 @@ func TestVerifyCustom(t *testing.T) {
 	verifyCustom("customers", map[string]any{"loyalty_tyer": "gold"}, map[string]json.RawMessage{"tier": json.RawMessage(`null`)}, &diags)
 	if !diags.HasError() || diags[0].Summary() != "Custom field value not kept: loyalty_tyer" {
 		t.Errorf("a dropped key not flagged: %v", diags)
-	}
-}
-
-// TestCustomerListResource_includesCustomFields: with include_resource, a
-// listed customer's resource object carries its non-null custom values.
-func TestCustomerListResource_includesCustomFields(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, nil)
-	c := env.client(t)
-	fl, err := c.CreateFlow(t.Context(), moltin.FlowCreate{Slug: "customers", Name: "Customers", Enabled: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []moltin.FieldCreate{{Slug: "tier", FieldType: "string"}, {Slug: "points", FieldType: "integer"}, {Slug: "unset", FieldType: "boolean"}} {
-		f.FlowID, f.Name, f.Enabled = fl.ID, f.Slug, true
-		if _, err := c.CreateField(t.Context(), "customers", f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cu := mustCreate(t, env, "Gold Shopper", "gold@example.com", "", nil)
-	env.SetCustomerValue(cu.ID, "tier", "gold")
-	env.SetCustomerValue(cu.ID, "points", 120)
-
-	results := s.list(t, s.filterConfig(t, nil), true, 100)
-	requireClean(t, results)
-	if len(results) != 1 || results[0].Resource == nil {
-		t.Fatalf("results %v", results)
-	}
-	var values map[string]tftypes.Value
-	if err := results[0].Resource["custom_fields"].As(&values); err != nil {
-		t.Fatal(err)
-	}
-	if len(values) != 2 || !values["tier"].Equal(tfStr("gold")) || !sameCustom(values["points"], tfNum("120")) {
-		t.Errorf("custom_fields %v", values)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
 )
@@ -119,9 +118,7 @@ func TestCustomerAddressListResource_ValidateConfig(t *testing.T) {
 
 func TestCustomerAddressListResource_IdentitiesAndDisplayNames(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, nil)
-	sam := mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+	env, s, sam := newAddressListTest(t, nil)
 	other := mustCreate(t, env, "Ann Other", "ann@example.com", "", nil)
 	want := map[string]string{ // id -> display name
 		mustCreateAddress(t, env, sam.ID, addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB")).ID:     "Home: 1 Main St, London, SW1A 1AA, GB",
@@ -160,9 +157,7 @@ func TestCustomerAddressListResource_IdentitiesAndDisplayNames(t *testing.T) {
 
 func TestCustomerAddressListResource_IncludeResource(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, nil)
-	sam := mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+	env, s, sam := newAddressListTest(t, nil)
 	full := addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB")
 	full["company_name"], full["instructions"] = "Acme", "Leave with the neighbour"
 	stored := map[string]emulator.Address{}
@@ -227,9 +222,7 @@ func TestCustomerAddressListResource_IncludeResource(t *testing.T) {
 // one request.
 func TestCustomerAddressListResource_Limits(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, nil)
-	sam := mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+	env, s, sam := newAddressListTest(t, nil)
 	var ids []string
 	for i := range 130 {
 		ids = append(ids, mustCreateAddress(t, env, sam.ID, addressFields(fmt.Sprintf("Flat %d", i), fmt.Sprintf("%d Main St", i), "London", "SW1A 1AA", "GB")).ID)
@@ -264,9 +257,7 @@ func TestCustomerAddressListResource_Limits(t *testing.T) {
 
 func TestCustomerAddressListResource_NoAddresses(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, nil)
-	sam := mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+	env, s, sam := newAddressListTest(t, nil)
 	other := mustCreate(t, env, "Ann Other", "ann@example.com", "", nil)
 	mustCreateAddress(t, env, other.ID, addressFields("Home", "9 Far Away", "Paris", "75001", "FR"))
 	if results := s.listAddresses(t, sam.ID, true, 100); len(results) != 0 {
@@ -275,17 +266,19 @@ func TestCustomerAddressListResource_NoAddresses(t *testing.T) {
 }
 
 // listError lists and wants one result holding one error diagnostic.
+// newAddressListTest is the start of most address list tests: the list
+// server for a new emulator, with providerSettings, and a customer, Sam
+// Shopper.
+func newAddressListTest(t *testing.T, providerSettings map[string]tftypes.Value) (*testEnv, *listServer, emulator.Customer) {
+	t.Helper()
+	env := newTestEnv(t, emulator.Config{})
+	s := newListServer(t, env, providerSettings)
+	return env, s, mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+}
+
 func listError(t *testing.T, s *listServer, customerID string) *tfprotov6.Diagnostic {
 	t.Helper()
-	results := s.listAddresses(t, customerID, true, 100)
-	if len(results) != 1 || results[0].ID != "" || results[0].Resource != nil {
-		t.Fatalf("want one result holding the error alone, got %+v", results)
-	}
-	d := results[0].Diagnostics
-	if len(d) != 1 || d[0].Severity != tfprotov6.DiagnosticSeverityError {
-		t.Fatalf("want one error diagnostic, got %+v", d)
-	}
-	return d[0]
+	return onlyError(t, s.listAddresses(t, customerID, true, 100))
 }
 
 func TestCustomerAddressListResource_UnknownCustomer(t *testing.T) {
@@ -306,9 +299,7 @@ func TestCustomerAddressListResource_UnknownCustomer(t *testing.T) {
 
 func TestCustomerAddressListResource_APIError(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newListServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
-	sam := mustCreate(t, env, "Sam Shopper", "sam@example.com", "", nil)
+	env, s, sam := newAddressListTest(t, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
 	mustCreateAddress(t, env, sam.ID, addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB"))
 	// One listing that works first, so that the failure below is the
 	// listing's own, not the token's.
@@ -322,13 +313,7 @@ func TestCustomerAddressListResource_APIError(t *testing.T) {
 	if d.Summary != "Could not list addresses" || !strings.Contains(d.Detail, `Listing the addresses of customer "`+sam.ID+`" failed: `) {
 		t.Errorf("diagnostic %q: %q", d.Summary, d.Detail)
 	}
-	if strings.Contains(d.Detail, env.ClientSecret) {
-		t.Error("the diagnostic holds the client secret")
-	}
-	reqs := env.Requests()
-	if len(reqs) != 1 || reqs[0].Kind != emulator.KindAddressList || reqs[0].Status < 500 {
-		t.Errorf("want one address list request answered 5xx (max_retries = 0), got %s", describe(reqs))
-	}
+	requireOneFailedListing(t, env, d, emulator.KindAddressList, "address list")
 }
 
 // TestAccCustomerAddressList_query runs `terraform query` against the
@@ -345,14 +330,11 @@ func TestAccCustomerAddressList_query(t *testing.T) {
 		mustCreateAddress(t, env, sam.ID, addressFields(fmt.Sprint("Flat ", i), "2 Side Rd", "", "10001", "US"))
 	}
 	identity := map[string]knownvalue.Check{"customer_id": knownvalue.StringExact(sam.ID), "id": knownvalue.StringExact(homeAddr.ID)}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: env.providerBlock()},
-			{
-				Query: true,
-				Config: env.providerBlock() + fmt.Sprintf(`
+	queryTest(t,
+		resource.TestStep{Config: env.providerBlock()},
+		resource.TestStep{
+			Query: true,
+			Config: env.providerBlock() + fmt.Sprintf(`
 list "moltin_customer_address" "all" {
   provider         = moltin
   include_resource = true
@@ -371,19 +353,18 @@ list "moltin_customer_address" "two" {
   }
 }
 `, sam.ID, sam.ID),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("moltin_customer_address.all", 5),
-					querycheck.ExpectLength("moltin_customer_address.two", 2),
-					querycheck.ExpectResourceDisplayName("moltin_customer_address.all", queryfilter.ByResourceIdentity(identity),
-						knownvalue.StringExact("Home: 1 Main St, London, SW1A 1AA, GB")),
-					querycheck.ExpectResourceKnownValues("moltin_customer_address.all", queryfilter.ByResourceIdentity(identity),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("line_1"), KnownValue: knownvalue.StringExact("1 Main St")},
-							{Path: tfjsonpath.New("customer_id"), KnownValue: knownvalue.StringExact(sam.ID)},
-							{Path: tfjsonpath.New("line_2"), KnownValue: knownvalue.Null()},
-						}),
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("moltin_customer_address.all", 5),
+				querycheck.ExpectLength("moltin_customer_address.two", 2),
+				querycheck.ExpectResourceDisplayName("moltin_customer_address.all", queryfilter.ByResourceIdentity(identity),
+					knownvalue.StringExact("Home: 1 Main St, London, SW1A 1AA, GB")),
+				querycheck.ExpectResourceKnownValues("moltin_customer_address.all", queryfilter.ByResourceIdentity(identity),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("line_1"), KnownValue: knownvalue.StringExact("1 Main St")},
+						{Path: tfjsonpath.New("customer_id"), KnownValue: knownvalue.StringExact(sam.ID)},
+						{Path: tfjsonpath.New("line_2"), KnownValue: knownvalue.Null()},
+					}),
 			},
 		},
-	})
+	)
 }

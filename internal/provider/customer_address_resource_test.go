@@ -101,38 +101,52 @@ func (e *testEnv) expectStored(s *terraform.State, want map[string]string) error
 }
 
 func (e *testEnv) onePut(s *terraform.State, want map[string]string) error {
+	w := maps.Clone(want)
+	if c, ok := w["country"]; ok {
+		w["country"] = strings.ToUpper(c)
+	}
+	put, data, err := e.onlyAddressPut(w)
+	if err != nil {
+		return err
+	}
+	if id := s.RootModule().Resources[addressRes].Primary.ID; data["id"] == nil || *data["id"] != id {
+		return fmt.Errorf("the PUT's id is not the address's %s: %s", id, put.Body)
+	}
+	return nil
+}
+
+// onlyAddressPut checks that the step sent one request that changed
+// anything, an address PUT, which holds every field plus type and id, each
+// field as want says (null where want has none). It returns the PUT and its
+// members.
+func (e *testEnv) onlyAddressPut(want map[string]string) (emulator.Request, map[string]*string, error) {
 	muts := e.addressMutations()
 	if len(muts) != 1 || muts[0].Kind != emulator.KindAddressUpdate {
-		return fmt.Errorf("want one address PUT, got %s", describe(muts))
+		return emulator.Request{}, nil, fmt.Errorf("want one address PUT, got %s", describe(muts))
 	}
 	if cm := e.mutations(); len(cm) != 0 {
-		return fmt.Errorf("an address change sent customer requests: %s", describe(cm))
+		return emulator.Request{}, nil, fmt.Errorf("an address change sent customer requests: %s", describe(cm))
 	}
+	put := muts[0]
 	var doc struct {
 		Data map[string]*string `json:"data"`
 	}
-	if err := json.Unmarshal(muts[0].Body, &doc); err != nil {
-		return err
+	if err := json.Unmarshal(put.Body, &doc); err != nil {
+		return put, nil, err
 	}
 	if len(doc.Data) != len(addressAttributeTable())+2 {
-		return fmt.Errorf("the PUT holds %d members, want every field plus type and id: %s", len(doc.Data), muts[0].Body)
-	}
-	if id := s.RootModule().Resources[addressRes].Primary.ID; doc.Data["id"] == nil || *doc.Data["id"] != id {
-		return fmt.Errorf("the PUT's id is not the address's %s: %s", id, muts[0].Body)
+		return put, nil, fmt.Errorf("the PUT holds %d members, want every field plus type and id: %s", len(doc.Data), put.Body)
 	}
 	for _, a := range addressAttributeTable() {
 		got, w := doc.Data[a.name], want[a.name]
-		if a.name == "country" {
-			w = strings.ToUpper(w)
-		}
 		switch {
 		case w == "" && got != nil:
-			return fmt.Errorf("the PUT sends %s = %q, want null", a.name, *got)
+			return put, nil, fmt.Errorf("the PUT sends %s = %q, want null", a.name, *got)
 		case w != "" && (got == nil || *got != w):
-			return fmt.Errorf("the PUT sends %s = %v, want %q: %s", a.name, got, w, muts[0].Body)
+			return put, nil, fmt.Errorf("the PUT sends %s = %v, want %q: %s", a.name, got, w, put.Body)
 		}
 	}
-	return nil
+	return put, doc.Data, nil
 }
 
 // storedAddress is the address as the store holds it.
@@ -492,10 +506,7 @@ func TestAccCustomerAddress_badInput(t *testing.T) {
 func TestAccCustomerAddresses_dataSource(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
-	c, err := env.CreateCustomer("Ann Lee", env.email("ann"), "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, env, "Ann Lee", env.email("ann"), "", nil)
 	home, err := env.CreateAddress(c.ID, map[string]string{
 		"name": "Home", "first_name": "Ann", "last_name": "Lee", "company_name": "Lee & Co", "phone_number": "+44 113 496 0000",
 		"line_1": "1 High Street", "line_2": "Flat 2", "city": "Leeds", "county": "West Yorkshire", "region": "England",
@@ -508,10 +519,7 @@ func TestAccCustomerAddresses_dataSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := env.CreateCustomer("No Address", env.email("none"), "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	empty := mustCreate(t, env, "No Address", env.email("none"), "", nil)
 	ds := "data.moltin_customer_addresses.test"
 	cfg := func(id string) string {
 		return env.providerBlock() + fmt.Sprintf("data \"moltin_customer_addresses\" \"test\" {\n  customer_id = %q\n}\n", id)
@@ -636,10 +644,7 @@ func TestAccCustomerAddress_adoptExisting(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	email := env.email("adopt-addresses")
-	left, err := env.CreateCustomer("Ann Lee", email, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	left := mustCreate(t, env, "Ann Lee", email, "", nil)
 	leftHome, err := env.CreateAddress(left.ID, with(with(fullAddress, "line_2", "Flat 9"), "country", "GB"))
 	if err != nil {
 		t.Fatal(err)

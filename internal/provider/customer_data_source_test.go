@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,18 +27,10 @@ func TestAccCustomerDataSource_lookup(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	annEmail, bobEmail := env.email("ann.lookup"), env.email("bob.lookup")
 	bobAsked := strings.ToUpper(bobEmail)
-	ann, err := env.CreateCustomer("Ann Lookup", annEmail, "ann-Secret-pw-1", strPtr("crm-ann"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := env.CreateCustomer("Bob Lookup", bobEmail, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := mustCreate(t, env, "Ann Lookup", annEmail, "ann-Secret-pw-1", strPtr("crm-ann"))
+	bob := mustCreate(t, env, "Bob Lookup", bobEmail, "", nil)
 	// A decoy whose email contains Bob's, so that a substring match would fail.
-	if _, err := env.CreateCustomer("Not Bob", env.email(strings.TrimSuffix(bobEmail, "@"+acctest.EmailDomain)), "", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustCreate(t, env, "Not Bob", env.email(strings.TrimSuffix(bobEmail, "@"+acctest.EmailDomain)), "", nil)
 	ts := func(tm time.Time) knownvalue.Check { return knownvalue.StringExact(tm.UTC().Format(time.RFC3339Nano)) }
 
 	resource.Test(t, resource.TestCase{
@@ -99,9 +90,7 @@ func TestAccCustomerDataSource_errors(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	someone, nobody := env.email("someone"), env.email("nobody")
-	if _, err := env.CreateCustomer("Someone", someone, "", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustCreate(t, env, "Someone", someone, "", nil)
 	cfg := func(body string) string {
 		return env.providerBlock() + "data \"moltin_customer\" \"test\" {\n" + body + "\n}\n"
 	}
@@ -142,23 +131,14 @@ func TestAccCustomerDataSource_ambiguousEmail(t *testing.T) {
 		return map[string]any{"type": "customer", "id": id, "name": "Twin", "email": email, "password": false,
 			"meta": map[string]any{"timestamps": map[string]any{"created_at": "2024-01-02T03:04:05.000Z", "updated_at": "2024-01-02T03:04:05.000Z"}}}
 	}
-	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/oauth/access_token":
-			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600,
-				"expires": time.Now().Add(time.Hour).Unix(), "identifier": "client_credentials"})
-		case "/v2/customers":
+	stub := stubAPI(t, map[string]http.HandlerFunc{
+		"/v2/customers": func(w http.ResponseWriter, _ *http.Request) {
 			_ = json.NewEncoder(w).Encode(map[string]any{
 				"data": []any{customer("id-1", "twin@example.com"), customer("id-2", "TWIN@example.com")},
 				"meta": map[string]any{"page": map[string]int{"limit": 2, "offset": 0, "current": 1, "total": 1}, "results": map[string]int{"total": 2}},
 			})
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"errors":[{"status":404,"title":"Not Found"}]}`))
-		}
-	}))
-	t.Cleanup(stub.Close)
+		},
+	})
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -52,59 +52,13 @@ func newListServer(t *testing.T, env *testEnv, providerSettings map[string]tftyp
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, ok := plain.(listProtocolServer)
-	if !ok {
-		t.Fatalf("the provider server (%T) does not serve list resources", plain)
-	}
-	ctx := t.Context()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
+	server, schemas := servedProvider[listProtocolServer](t, plain, "list resources", env, providerSettings)
 	for _, typeName := range []string{customerListType, addressListType} {
 		if _, ok := schemas.ListResourceSchemas[typeName]; !ok {
 			t.Fatalf("GetProviderSchema announces no list resource %s; it has %v", typeName, keys(schemas.ListResourceSchemas))
 		}
 	}
-	s := &listServer{listProtocolServer: server, env: env, schemas: schemas}
-
-	settings := map[string]tftypes.Value{
-		"api_base_url":  tftypes.NewValue(tftypes.String, env.URL),
-		"client_id":     tftypes.NewValue(tftypes.String, env.ClientID),
-		"client_secret": tftypes.NewValue(tftypes.String, env.ClientSecret),
-	}
-	for k, v := range providerSettings {
-		settings[k] = v
-	}
-	config := dynamicValue(t, schemas.Provider.ValueType().(tftypes.Object), settings)
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: &config})
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireNoDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return s
-}
-
-// dynamicValue is an object of typ with the attributes given and every
-// other one null.
-func dynamicValue(t *testing.T, typ tftypes.Object, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
-	t.Helper()
-	full := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, at := range typ.AttributeTypes {
-		full[name] = tftypes.NewValue(at, nil)
-	}
-	for name, v := range attrs {
-		if _, ok := typ.AttributeTypes[name]; !ok {
-			t.Fatalf("the schema has no attribute %q", name)
-		}
-		full[name] = v
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, full))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dv
+	return &listServer{listProtocolServer: server, env: env, schemas: schemas}
 }
 
 // filterConfig is a moltin_customer list block's config with the string
@@ -585,28 +539,86 @@ func TestCustomerListResource_APIError(t *testing.T) {
 	env.ResetRequests()
 	env.emulator().SetFaults(emulator.Faults{Rate5xx: 1, Seed: 1})
 
-	results := s.list(t, s.filterConfig(t, map[string]string{"name_like": "Sam (*"}), true, 100)
-	if len(results) != 1 {
-		t.Fatalf("want one result holding the error, got %d: %+v", len(results), results)
-	}
-	r := results[0]
-	if r.ID != "" || r.Resource != nil {
-		t.Errorf("the error result also holds a customer: %+v", r)
-	}
-	if len(r.Diagnostics) != 1 || r.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError {
-		t.Fatalf("want one error diagnostic, got %+v", r.Diagnostics)
-	}
-	d := r.Diagnostics[0]
+	d := onlyError(t, s.list(t, s.filterConfig(t, map[string]string{"name_like": "Sam (*"}), true, 100))
 	if d.Summary != "Could not list customers" || !strings.Contains(d.Detail, "Listing customers failed: ") ||
 		!strings.Contains(d.Detail, `Filter sent: like(name,"Sam (*")`) {
 		t.Errorf("diagnostic %q: %q", d.Summary, d.Detail)
 	}
+	requireOneFailedListing(t, env, d, emulator.KindList, "list")
+}
+
+// onlyError is the error of a listing that failed: its one result, which
+// must hold one error diagnostic and nothing else.
+func onlyError(t *testing.T, results []listed) *tfprotov6.Diagnostic {
+	t.Helper()
+	if len(results) != 1 || results[0].ID != "" || results[0].Resource != nil {
+		t.Fatalf("want one result holding the error alone, got %+v", results)
+	}
+	d := results[0].Diagnostics
+	if len(d) != 1 || d[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error diagnostic, got %+v", d)
+	}
+	return d[0]
+}
+
+// requireOneFailedListing checks a listing that a 5xx failed, with
+// max_retries = 0: its diagnostic d holds no secret, and it sent one
+// request, of kind (what names it), which was answered 5xx.
+func requireOneFailedListing(t *testing.T, env *testEnv, d *tfprotov6.Diagnostic, kind, what string) {
+	t.Helper()
 	if strings.Contains(d.Detail, env.ClientSecret) {
 		t.Error("the diagnostic holds the client secret")
 	}
 	reqs := env.Requests()
-	if len(reqs) != 1 || reqs[0].Kind != emulator.KindList || reqs[0].Status < 500 {
-		t.Errorf("want one list request answered 5xx (max_retries = 0), got %s", describe(reqs))
+	if len(reqs) != 1 || reqs[0].Kind != kind || reqs[0].Status < 500 {
+		t.Errorf("want one %s request answered 5xx (max_retries = 0), got %s", what, describe(reqs))
+	}
+}
+
+// queryTest runs steps, list blocks and `terraform query` among them, on
+// Terraform 1.14 or later; on older CLIs, and on OpenTofu, it skips with
+// the reason printed.
+func queryTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestCustomerListResource_includesCustomFields: with include_resource, a
+// listed customer's resource object carries its non-null custom values.
+func TestCustomerListResource_includesCustomFields(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	s := newListServer(t, env, nil)
+	c := env.client(t)
+	fl, err := c.CreateFlow(t.Context(), moltin.FlowCreate{Slug: "customers", Name: "Customers", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []moltin.FieldCreate{{Slug: "tier", FieldType: "string"}, {Slug: "points", FieldType: "integer"}, {Slug: "unset", FieldType: "boolean"}} {
+		f.FlowID, f.Name, f.Enabled = fl.ID, f.Slug, true
+		if _, err := c.CreateField(t.Context(), "customers", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cu := mustCreate(t, env, "Gold Shopper", "gold@example.com", "", nil)
+	env.SetCustomerValue(cu.ID, "tier", "gold")
+	env.SetCustomerValue(cu.ID, "points", 120)
+
+	results := s.list(t, s.filterConfig(t, nil), true, 100)
+	requireClean(t, results)
+	if len(results) != 1 || results[0].Resource == nil {
+		t.Fatalf("results %v", results)
+	}
+	var values map[string]tftypes.Value
+	if err := results[0].Resource["custom_fields"].As(&values); err != nil {
+		t.Fatal(err)
+	}
+	if len(values) != 2 || !values["tier"].Equal(tfStr("gold")) || !sameCustom(values["points"], tfNum("120")) {
+		t.Errorf("custom_fields %v", values)
 	}
 }
 
@@ -627,18 +639,13 @@ func TestAccCustomerList_query(t *testing.T) {
 	leftovers[first.ID] = true
 
 	managed := customerConfig{Name: "Managed Mia", Email: "mia@example.com"}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			tfversion.SkipBelow(tfversion.Version1_14_0),
+	queryTest(t,
+		resource.TestStep{
+			Config: env.providerBlock() + managed.hcl(),
 		},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerBlock() + managed.hcl(),
-			},
-			{
-				Query: true,
-				Config: env.providerBlock() + `
+		resource.TestStep{
+			Query: true,
+			Config: env.providerBlock() + `
 list "moltin_customer" "leftovers" {
   provider         = moltin
   include_resource = true
@@ -674,30 +681,29 @@ list "moltin_customer" "nobody" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("moltin_customer.leftovers", len(leftovers)),
-					querycheck.ExpectLength("moltin_customer.first_page", 120),
-					querycheck.ExpectLength("moltin_customer.odd_name", 1),
-					querycheck.ExpectLength("moltin_customer.nobody", 0),
-					querycheck.ExpectIdentity("moltin_customer.odd_name", map[string]knownvalue.Check{
-						"id": knownvalue.StringExact(first.ID),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("moltin_customer.leftovers", len(leftovers)),
+				querycheck.ExpectLength("moltin_customer.first_page", 120),
+				querycheck.ExpectLength("moltin_customer.odd_name", 1),
+				querycheck.ExpectLength("moltin_customer.nobody", 0),
+				querycheck.ExpectIdentity("moltin_customer.odd_name", map[string]knownvalue.Check{
+					"id": knownvalue.StringExact(first.ID),
+				}),
+				querycheck.ExpectResourceDisplayName("moltin_customer.leftovers",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+					knownvalue.StringExact(`Leftover "first", (QA) <first.leftover@test.example.com>`)),
+				querycheck.ExpectResourceKnownValues("moltin_customer.leftovers",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact(first.Email)},
+						{Path: tfjsonpath.New("external_ref"), KnownValue: knownvalue.StringExact(ref)},
+						{Path: tfjsonpath.New("has_password"), KnownValue: knownvalue.Bool(true)},
+						{Path: tfjsonpath.New("password"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("password_wo_version"), KnownValue: knownvalue.Null()},
 					}),
-					querycheck.ExpectResourceDisplayName("moltin_customer.leftovers",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
-						knownvalue.StringExact(`Leftover "first", (QA) <first.leftover@test.example.com>`)),
-					querycheck.ExpectResourceKnownValues("moltin_customer.leftovers",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact(first.Email)},
-							{Path: tfjsonpath.New("external_ref"), KnownValue: knownvalue.StringExact(ref)},
-							{Path: tfjsonpath.New("has_password"), KnownValue: knownvalue.Bool(true)},
-							{Path: tfjsonpath.New("password"), KnownValue: knownvalue.Null()},
-							{Path: tfjsonpath.New("password_wo_version"), KnownValue: knownvalue.Null()},
-						}),
-				},
 			},
 		},
-	})
+	)
 }
 
 // TestListResourceExamples runs every list block of the .tfquery.hcl examples

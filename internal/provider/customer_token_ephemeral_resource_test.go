@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -91,14 +90,8 @@ func TestAccCustomerTokenEphemeral(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	const password = "tina-Secret-pw-5c2e"
 	tinaEmail := env.email("tina")
-	tina, err := env.CreateCustomer("Tina Token", tinaEmail, password, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := env.CreateCustomer("Other", env.email("other"), "other-Secret-pw-0d9a", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tina := mustCreate(t, env, "Tina Token", tinaEmail, password, nil)
+	other := mustCreate(t, env, "Other", env.email("other"), "other-Secret-pw-0d9a", nil)
 	// The client secret is left out of the plan check: the test's provider
 	// block sets it as a literal, which the plan's copy of the configuration
 	// keeps (real configurations take it from the environment).
@@ -216,13 +209,8 @@ func TestCustomerTokenOpen_redactsPassword(t *testing.T) {
 	t.Parallel()
 	const password = "echoed-Secret-pw-3e7d"
 	var tokenPosts int
-	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/oauth/access_token":
-			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "stub-access-token", "token_type": "Bearer", "expires_in": 3600,
-				"expires": time.Now().Add(time.Hour).Unix(), "identifier": "client_credentials"})
-		case "/v2/customers/tokens":
+	stub := stubAPI(t, map[string]http.HandlerFunc{
+		"/v2/customers/tokens": func(w http.ResponseWriter, r *http.Request) {
 			tokenPosts++
 			var body struct {
 				Data struct{ Email, Password string } `json:"data"`
@@ -231,11 +219,8 @@ func TestCustomerTokenOpen_redactsPassword(t *testing.T) {
 			w.WriteHeader(http.StatusUnauthorized)
 			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"status": 401, "title": "Unauthorized",
 				"detail": fmt.Sprintf("no customer %s with password %s", body.Data.Email, body.Data.Password)}}})
-		default:
-			w.WriteHeader(http.StatusNotFound)
-		}
-	}))
-	t.Cleanup(stub.Close)
+		},
+	})
 	client, err := moltin.New(moltin.Config{BaseURL: stub.URL, ClientID: "stub", ClientSecret: "stub-secret"})
 	if err != nil {
 		t.Fatal(err)

@@ -66,10 +66,7 @@ func TestAccCustomersDataSource_filters(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	mk := func(name, email string, ref *string) string {
-		c, err := env.CreateCustomer(name, email, "", ref)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := mustCreate(t, env, name, email, "", ref)
 		return c.ID
 	}
 	// Names and external refs begin with the test's tag, so that on a
@@ -245,16 +242,11 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 	for _, i := range rng.Perm(n) {
 		name := env.name(fmt.Sprintf("Pager %03d", i))
 		email := env.email(fmt.Sprintf("pager-%03d", (i*7919)%n))
-		c, err := env.CreateCustomer(name, email, "", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := mustCreate(t, env, name, email, "", nil)
 		pagers = append(pagers, made{c.ID, name, email})
 	}
 	for _, name := range []string{"Not A Pager", "Other"} {
-		if _, err := env.CreateCustomer(env.name(name), env.email(strings.ReplaceAll(strings.ToLower(name), " ", ".")), "", nil); err != nil {
-			t.Fatal(err)
-		}
+		mustCreate(t, env, env.name(name), env.email(strings.ReplaceAll(strings.ToLower(name), " ", ".")), "", nil)
 	}
 	idsBy := func(less func(a, b made) int, desc bool, limit int) []string {
 		sorted := slices.Clone(pagers)

@@ -126,30 +126,15 @@ func TestDeleteAccountMembersAction_Validate(t *testing.T) {
 	if want := []string{"created_before", "dry_run", "email", "email_like", "limit", "name", "name_like"}; !slices.Equal(names, want) {
 		t.Errorf("attributes %v, want %v", names, want)
 	}
-	for _, tc := range []struct {
-		name          string
-		attrs         map[string]any
-		attr, summary string
-	}{
+	s.validateCases(t, []configCase{
 		{"no filter", map[string]any{"dry_run": true}, "", "No filter"},
 		{"stars alone", map[string]any{"name_like": "***"}, "name_like", "Pattern matches every account member"},
 		{"limit above 10000", map[string]any{"email_like": "*@e2e.example.com", "limit": 10001}, "limit", ""},
 		{"an email that is not one", map[string]any{"email": "nobody"}, "email", ""},
 		{"valid", map[string]any{"email_like": "*@e2e.example.com", "created_before": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, "", ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			diags := s.validate(t, s.config(t, tc.attrs))
-			if tc.attr == "" && tc.summary == "" {
-				requireNoDiagnostics(t, "ValidateActionConfig", diags)
-				return
-			}
-			requireErrorOn(t, diags, tc.attr, tc.summary)
-		})
-	}
+	})
 	requireErrorOn(t, s.plan(t, s.config(t, map[string]any{"limit": 5})), "", "No filter")
-	if reqs := env.Requests(); len(reqs) != 0 {
-		t.Errorf("validation and planning sent %d requests: %s", len(reqs), describe(reqs))
-	}
+	requireNoRequests(t, env, "validation and planning")
 }
 
 // TestDeleteAccountMembersAction_Deletes deletes 130 matching members among

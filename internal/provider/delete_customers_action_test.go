@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -72,39 +73,15 @@ func (s *actionServer) forAction(t *testing.T, typeName string) *actionServer {
 
 func newActionServer(t *testing.T, env *testEnv, providerSettings map[string]tftypes.Value) *actionServer {
 	t.Helper()
-	plain := NewProtocol6Server(New("test")())()
-	server, ok := plain.(actionProtocolServer)
-	if !ok {
-		t.Fatalf("the provider server (%T) does not serve actions", plain)
-	}
-	ctx := t.Context()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
-	as, ok := schemas.ActionSchemas[deleteCustomersType]
-	if !ok || as.Schema == nil {
-		t.Fatalf("GetProviderSchema announces no action %s; it has %v", deleteCustomersType, keys(schemas.ActionSchemas))
-	}
 	settings := map[string]tftypes.Value{
-		"api_base_url":  tftypes.NewValue(tftypes.String, env.URL),
-		"client_id":     tftypes.NewValue(tftypes.String, env.ClientID),
-		"client_secret": tftypes.NewValue(tftypes.String, env.ClientSecret),
 		// The emulator answers at once; the development store's 25 a
 		// second would only make the tests slow.
 		"max_requests_per_second": tftypes.NewValue(tftypes.Number, 2000),
 	}
-	for k, v := range providerSettings {
-		settings[k] = v
-	}
-	config := dynamicValue(t, schemas.Provider.ValueType().(tftypes.Object), settings)
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: &config})
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireNoDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return &actionServer{actionProtocolServer: server, env: env, typ: deleteCustomersType, schema: as.Schema, schemas: schemas.ActionSchemas}
+	maps.Copy(settings, providerSettings)
+	server, schemas := servedProvider[actionProtocolServer](t, NewProtocol6Server(New("test")())(), "actions", env, settings)
+	s := &actionServer{actionProtocolServer: server, env: env, schemas: schemas.ActionSchemas}
+	return s.forAction(t, deleteCustomersType)
 }
 
 // config is an action config with the attributes given, every other null.
@@ -237,6 +214,48 @@ func requireErrorOn(t *testing.T, diags []*tfprotov6.Diagnostic, attr, summary s
 	t.Errorf("want an error %q on %q, got %q", summary, attr, got)
 }
 
+// configCase is an action's configuration (attrs) and what it must draw:
+// an error on attr ("" for the action as a whole) whose summary is summary
+// (any where ""), or where both are "" no diagnostic at all.
+type configCase struct {
+	name          string
+	attrs         map[string]any
+	attr, summary string
+}
+
+func (tc configCase) refused() bool { return tc.attr != "" || tc.summary != "" }
+
+// require checks the diagnostics that call (the RPC) returned for tc's
+// configuration against what tc wants.
+func (tc configCase) require(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
+	t.Helper()
+	if !tc.refused() {
+		requireNoDiagnostics(t, call, diags)
+		return
+	}
+	requireErrorOn(t, diags, tc.attr, tc.summary)
+}
+
+// validateCases validates each case's configuration in a subtest of its
+// own.
+func (s *actionServer) validateCases(t *testing.T, cases []configCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.require(t, "ValidateActionConfig", s.validate(t, s.config(t, tc.attrs)))
+		})
+	}
+}
+
+// requireNoRequests fails if the emulator logged a request: what (the
+// validation, the planning) must send none.
+func requireNoRequests(t *testing.T, env *testEnv, what string) {
+	t.Helper()
+	if reqs := env.Requests(); len(reqs) != 0 {
+		t.Errorf("%s sent %d requests: %s", what, len(reqs), describe(reqs))
+	}
+}
+
 // seedStore makes 400 customers: 250 that name_like "Leftover *" matches
 // (the first three with an address), 100 kept ones of another domain with an
 // address for the first, and 50 whose names only contain "Leftover", which an
@@ -353,11 +372,7 @@ func TestDeleteCustomersAction_Validate(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})
 	s := newActionServer(t, env, nil)
 	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	for _, tc := range []struct {
-		name          string
-		attrs         map[string]any
-		attr, summary string // "" and "": valid
-	}{
+	s.validateCases(t, []configCase{
 		{"no filter", nil, "", "No filter"},
 		{"only limit and dry_run", map[string]any{"limit": 10, "dry_run": true}, "", "No filter"},
 		{"a pattern of stars alone", map[string]any{"email_like": "**"}, "email_like", "Pattern matches every customer"},
@@ -374,19 +389,8 @@ func TestDeleteCustomersAction_Validate(t *testing.T) {
 		// timeadd(plantimestamp(), "-24h") is unknown when Terraform validates.
 		{"created_before unknown", map[string]any{"email_like": "*@test.example.com", "created_before": unknown}, "", ""},
 		{"the only filter unknown", map[string]any{"email_like": unknown}, "", ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			diags := s.validate(t, s.config(t, tc.attrs))
-			if tc.attr == "" && tc.summary == "" {
-				requireNoDiagnostics(t, "ValidateActionConfig", diags)
-				return
-			}
-			requireErrorOn(t, diags, tc.attr, tc.summary)
-		})
-	}
-	if reqs := env.Requests(); len(reqs) != 0 {
-		t.Errorf("validation sent %d requests: %s", len(reqs), describe(reqs))
-	}
+	})
+	requireNoRequests(t, env, "validation")
 }
 
 // TestDeleteCustomersAction_Plan checks what PlanAction refuses once the
@@ -398,11 +402,7 @@ func TestDeleteCustomersAction_Plan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, emulator.Config{})
 	s := newActionServer(t, env, nil)
-	for _, tc := range []struct {
-		name          string
-		attrs         map[string]any
-		attr, summary string
-	}{
+	for _, tc := range []configCase{
 		{"the unknown filter turned out null", map[string]any{"created_before": "2026-11-30T15:00:00Z"}, "", "No filter"},
 		{"limit 0", map[string]any{"email_like": "*@x.example.com", "limit": 0}, "limit", "Invalid limit"},
 		{"limit 10001", map[string]any{"email_like": "*@x.example.com", "limit": 10001}, "limit", "Invalid limit"},
@@ -412,12 +412,10 @@ func TestDeleteCustomersAction_Plan(t *testing.T) {
 		{"valid", map[string]any{"email_like": "*@x.example.com", "created_before": time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := s.plan(t, s.config(t, tc.attrs))
-			if tc.attr == "" && tc.summary == "" {
-				requireNoDiagnostics(t, "PlanAction", diags)
+			tc.require(t, "PlanAction", s.plan(t, s.config(t, tc.attrs)))
+			if !tc.refused() {
 				return
 			}
-			requireErrorOn(t, diags, tc.attr, tc.summary)
 			// Invoke refuses it too, before any request.
 			r := s.invoke(t.Context(), t, s.config(t, tc.attrs), nil)
 			requireErrorOn(t, r.diags, tc.attr, tc.summary)
@@ -431,9 +429,7 @@ func TestDeleteCustomersAction_Plan(t *testing.T) {
 			"name_like": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}), nil)
 		requireErrorOn(t, r.diags, "name_like", "Unknown value")
 	})
-	if reqs := env.Requests(); len(reqs) != 0 {
-		t.Errorf("planning sent %d requests: %s", len(reqs), describe(reqs))
-	}
+	requireNoRequests(t, env, "planning")
 }
 
 // TestDeleteCustomersAction_Deletes250Of400 is the record the issue asks

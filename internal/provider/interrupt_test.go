@@ -92,29 +92,29 @@ func (in interruption) send(p *clitest.Process) error {
 func TestAccInterrupt_cli(t *testing.T) {
 	cli, providerDir := requireCLI(t, "the interrupt tests")
 
-	t.Run("sigint_create_update_destroy", func(t *testing.T) {
-		t.Parallel()
-		r := newInterruptRun(t, cli, providerDir, runOptions{})
-		r.interruptedCreate(sigintCLI)
-		r.finishCreate()
-		r.interruptedUpdate(sigintCLI)
-		r.interruptedDestroy(sigintCLI)
-	})
+	for _, tc := range []struct {
+		name string
+		in   interruption
+	}{
+		{"sigint_create_update_destroy", sigintCLI},
+		// Issue 21: the provider process died at once of a SIGTERM to the
+		// group, and the creates it had on the wire became orphans.
+		{"sigterm_group_create_update_destroy", sigtermGroup},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newInterruptRun(t, cli, providerDir, runOptions{})
+			r.interruptedCreate(tc.in)
+			r.finishCreate()
+			r.interruptedUpdate(tc.in)
+			r.interruptedDestroy(tc.in)
+		})
+	}
 	t.Run("sigterm_create", func(t *testing.T) {
 		t.Parallel()
 		r := newInterruptRun(t, cli, providerDir, runOptions{})
 		r.interruptedCreate(sigtermCLI)
 		r.finishCreate()
-	})
-	// Issue 21: the provider process died at once of a SIGTERM to the
-	// group, and the creates it had on the wire became orphans.
-	t.Run("sigterm_group_create_update_destroy", func(t *testing.T) {
-		t.Parallel()
-		r := newInterruptRun(t, cli, providerDir, runOptions{})
-		r.interruptedCreate(sigtermGroup)
-		r.finishCreate()
-		r.interruptedUpdate(sigtermGroup)
-		r.interruptedDestroy(sigtermGroup)
 	})
 	for _, in := range []interruption{sigintGroup, ciCancel} {
 		t.Run(in.key+"_slow_store", func(t *testing.T) {
@@ -225,16 +225,8 @@ func newInterruptRun(t *testing.T, cli, providerDir string, opts runOptions) *in
 	if opts.latency == 0 {
 		opts.latency = interruptLatency
 	}
-	srv, err := emulator.Start(emulator.Config{Faults: emulator.Faults{Latency: opts.latency}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	w, err := clitest.NewWorkdir(cli, providerDir, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := clitest.RequiredProviders + fmt.Sprintf(`
+	r := startInterruptRun(t, cli, providerDir, opts.latency, func(url string) string {
+		config := fmt.Sprintf(`
 provider "moltin" {
   api_base_url            = %q
   max_requests_per_second = 100
@@ -252,10 +244,10 @@ resource "moltin_customer" "c" {
   name  = "Customer ${count.index}${var.suffix}"
   email = "interrupt-${count.index}@example.com"
 }
-`, srv.URL, interruptRequestTimeout.String(), opts.setting, opts.customers())
-	if opts.addresses {
-		for _, a := range []struct{ resource, name, street string }{{"home", "Home", "High St"}, {"work", "Work", "Mill Rd"}} {
-			config += fmt.Sprintf(`
+`, url, interruptRequestTimeout.String(), opts.setting, opts.customers())
+		if opts.addresses {
+			for _, a := range []struct{ resource, name, street string }{{"home", "Home", "High St"}, {"work", "Work", "Mill Rd"}} {
+				config += fmt.Sprintf(`
 resource "moltin_customer_address" %q {
   count       = %d
   customer_id = moltin_customer.c[count.index].id
@@ -267,13 +259,33 @@ resource "moltin_customer_address" %q {
   country     = "GB"
 }
 `, a.resource, opts.customers(), a.name, a.street)
+			}
 		}
+		return config
+	})
+	r.opts = opts
+	return r
+}
+
+// startInterruptRun starts an emulator that answers after latency, and a
+// working directory for cli in which main.tf is config of the emulator's
+// URL, behind the terraform block that selects the built provider.
+func startInterruptRun(t *testing.T, cli, providerDir string, latency time.Duration, config func(url string) string) *interruptRun {
+	t.Helper()
+	srv, err := emulator.Start(emulator.Config{Faults: emulator.Faults{Latency: latency}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := w.WriteFile("main.tf", config); err != nil {
+	t.Cleanup(func() { _ = srv.Close() })
+	w, err := clitest.NewWorkdir(cli, providerDir, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFile("main.tf", clitest.RequiredProviders+config(srv.URL)); err != nil {
 		t.Fatal(err)
 	}
 	return &interruptRun{
-		t: t, cli: cli, srv: srv, w: w, opts: opts,
+		t: t, cli: cli, srv: srv, w: w,
 		env:  []string{"EPCC_CLIENT_ID=" + emulator.DefaultClientID, "EPCC_CLIENT_SECRET=" + emulator.DefaultClientSecret},
 		name: filepath.Base(cli),
 	}

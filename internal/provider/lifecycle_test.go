@@ -3,8 +3,6 @@ package provider
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -241,7 +239,7 @@ func TestProviderProcessSignals(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(300 * time.Millisecond)
-		if !alive(pid) {
+		if !clitest.Alive(pid) {
 			t.Fatalf("the provider process died of %v while its CLI was there", sig)
 		}
 	}
@@ -250,7 +248,7 @@ func TestProviderProcessSignals(t *testing.T) {
 		t.Fatal(err)
 	}
 	killed := time.Now()
-	waitFor(t, 10*time.Second, "the provider to exit after its CLI was killed", func() bool { return !alive(pid) })
+	waitFor(t, 10*time.Second, "the provider to exit after its CLI was killed", func() bool { return !clitest.Alive(pid) })
 	t.Logf("the provider outlived its killed parent by %v (no request under way)", time.Since(killed).Round(10*time.Millisecond))
 }
 
@@ -261,20 +259,4 @@ func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
 			t.Fatalf("waited %v for %s", limit, what)
 		}
 	}
-}
-
-// alive reports whether pid is a running process: not gone, and not a
-// zombie that nobody has reaped yet.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if errors.Is(err, os.ErrNotExist) {
-		return false
-	}
-	if err != nil {
-		return true
-	}
-	// The state follows the command name, which is in parentheses.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }

@@ -6,13 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"slices"
 	"strings"
-	"testing"
-	"time"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/acctest"
 	"github.com/moltin-community/terraform-provider-moltin/internal/emulator"
@@ -145,24 +139,6 @@ func (e *testEnv) Customers() []emulator.Customer {
 	return out
 }
 
-// deleteOwnCustomers deletes, when a live test ends, whatever it made and
-// did not destroy: the customers made by CreateCustomer for its setup, and
-// any a failed step left.
-func (e *testEnv) deleteOwnCustomers() {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	own, err := listByPrefix(ctx, e.liveAPI(), acctest.RunPrefix()+e.tag+"-")
-	if err != nil {
-		e.t.Errorf("listing this test's customers to delete them: %v (the sweeper will find them)", err)
-		return
-	}
-	for _, c := range own {
-		if err := e.liveAPI().DeleteCustomer(ctx, c.ID); err != nil {
-			e.t.Errorf("deleting customer %s: %v (the sweeper will find it)", c.ID, err)
-		}
-	}
-}
-
 // listByPrefix lists the customers whose email begins with prefix
 // (compared case-insensitively), narrowing the listing with like() and then
 // checking every email itself, whatever the store's like() does.
@@ -184,144 +160,6 @@ func listByPrefix(ctx context.Context, c *moltin.Client, prefix string) ([]molti
 		}
 	}
 	return out, nil
-}
-
-// The sweeper: `go test ./internal/provider -sweep=live` (make sweep-live)
-// deletes the customers that crashed runs left in the store that EPCC_*
-// name. It deletes only customers whose email a test run made
-// (tfacc-<run id>-…@example.com, acctest.RunOf), never anything else; and
-// of those only the ones older than MOLTIN_ACC_SWEEP_MIN_AGE (default 1h),
-// so that another run going on in the same store keeps its customers, or,
-// with MOLTIN_ACC_RUN set, exactly that run's, whatever their age.
-func init() {
-	resource.AddTestSweepers("moltin_customer", &resource.Sweeper{
-		Name: "moltin_customer",
-		F: func(string) error {
-			store, err := acctest.StoreFromEnv()
-			if err != nil {
-				return err
-			}
-			c, err := moltin.New(moltin.Config{BaseURL: store.BaseURL, ClientID: store.ClientID, ClientSecret: store.ClientSecret})
-			if err != nil {
-				return err
-			}
-			opts := sweepOptions{MinAge: time.Hour, Now: time.Now()}
-			if run := os.Getenv(acctest.RunEnv); run != "" {
-				opts.Run, opts.MinAge = run, 0
-			} else if v := os.Getenv("MOLTIN_ACC_SWEEP_MIN_AGE"); v != "" {
-				if opts.MinAge, err = time.ParseDuration(v); err != nil {
-					return fmt.Errorf("MOLTIN_ACC_SWEEP_MIN_AGE: %v", err)
-				}
-			}
-			deleted, err := sweepCustomers(context.Background(), c, opts)
-			fmt.Fprintf(os.Stderr, "sweeper moltin_customer: deleted %d customers left by test runs\n", len(deleted))
-			return err
-		},
-	})
-}
-
-type sweepOptions struct {
-	Run    string        // only this run's customers; "" for every run's
-	MinAge time.Duration // only customers created at least this long before Now
-	Now    time.Time
-}
-
-// sweepCustomers deletes the customers left by test runs that opts selects
-// and returns their emails.
-func sweepCustomers(ctx context.Context, c *moltin.Client, opts sweepOptions) ([]string, error) {
-	candidates, err := listByPrefix(ctx, c, acctest.SweepFilterPrefix)
-	if err != nil {
-		return nil, err
-	}
-	var deleted []string
-	var errs []error
-	for _, cu := range candidates {
-		run, ok := acctest.RunOf(cu.Email)
-		if !ok || (opts.Run != "" && run != opts.Run) || opts.Now.Sub(cu.CreatedAt) < opts.MinAge {
-			continue
-		}
-		if err := c.DeleteCustomer(ctx, cu.ID); err != nil {
-			errs = append(errs, fmt.Errorf("deleting %s: %w", cu.ID, err))
-			continue
-		}
-		deleted = append(deleted, cu.Email)
-	}
-	return deleted, errors.Join(errs...)
-}
-
-// TestSweepCustomers_leavesOthersAlone runs the sweeper against an emulator
-// holding test runs' customers among others' (some with emails close to a
-// test run's): it deletes what it is asked to, of test runs only.
-func TestSweepCustomers_leavesOthersAlone(t *testing.T) {
-	t.Parallel()
-	secret := "sweep-secret-" + randomSuffix(t)
-	emu, err := emulator.Start(emulator.Config{ClientID: "sweep", ClientSecret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = emu.Close() })
-	c, err := moltin.New(moltin.Config{BaseURL: emu.URL, ClientID: "sweep", ClientSecret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	thisRun := acctest.Email("sweep1", "left")
-	otherRun := "tfacc-zz9zz9zz-q1-left@example.com"
-	shouted := "TFACC-YY8YY8YY-Q2-LEFT@EXAMPLE.COM"
-	others := []string{
-		"alice@example.com",
-		"tfacc@example.com",
-		"tfacc-zz9zz9zz@example.com",           // no test part
-		"tfacc-short-left@example.com",         // not a run id
-		"tfacc-zz9zz9zz9-left@example.com",     // nor this
-		"xtfacc-zz9zz9zz-left@example.com",     // does not begin with the prefix
-		"tfacc-zz9zz9zz-left@example.org",      // another domain
-		"tfacc-zz9zz9zz-left@example.com.test", // nor this
-		"tfacc-zz9zz9zz-left@sub.example.com",  // nor this
-	}
-	for _, email := range append([]string{thisRun, otherRun, shouted}, others...) {
-		if _, err := emu.CreateCustomer("Sweep Candidate", email, "", nil); err != nil {
-			t.Fatalf("creating %s: %v", email, err)
-		}
-	}
-	remaining := func() []string {
-		var out []string
-		for _, cu := range emu.Customers() {
-			out = append(out, strings.ToLower(cu.Email))
-		}
-		slices.Sort(out)
-		return out
-	}
-	lower := func(emails ...string) []string {
-		out := make([]string, len(emails))
-		for i, e := range emails {
-			out[i] = strings.ToLower(e)
-		}
-		slices.Sort(out)
-		return out
-	}
-	sweep := func(opts sweepOptions, want ...string) {
-		t.Helper()
-		deleted, err := sweepCustomers(t.Context(), c, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := lower(deleted...); !slices.Equal(got, lower(want...)) {
-			t.Fatalf("sweep %+v deleted %q, want %q", opts, got, lower(want...))
-		}
-	}
-	now := time.Now()
-
-	// Everything is fresh: a sweep of old leftovers deletes nothing, so that
-	// a run going on in the same store keeps its customers.
-	sweep(sweepOptions{MinAge: time.Hour, Now: now})
-	// One run, named: only its customers, however young.
-	sweep(sweepOptions{Run: "zz9zz9zz", Now: now}, otherRun)
-	// Two hours on, every test run's leftovers go, in whatever case, and
-	// nothing else.
-	sweep(sweepOptions{MinAge: time.Hour, Now: now.Add(2 * time.Hour)}, thisRun, shouted)
-	if got, want := remaining(), lower(others...); !slices.Equal(got, want) {
-		t.Fatalf("after the sweeps the store holds %q, want %q", got, want)
-	}
 }
 
 // The address methods of testEnv, like the customer ones: on the emulator

@@ -93,7 +93,7 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 			t.Skip("emulator only: needs an emulator configured with faults, credentials or a token lifetime of its own")
 		}
 		e := &testEnv{t: t, URL: store.BaseURL, ClientID: store.ClientID, ClientSecret: store.ClientSecret, tag: tag}
-		t.Cleanup(e.deleteOwnCustomers)
+		e.cleanupOwn("customers", acctest.RunPrefix()+tag+"-", sweepCustomers)
 		return e
 	}
 	if cfg.ClientID == "" {
