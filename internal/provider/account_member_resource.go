@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -64,11 +63,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 			"under a password profile. Behind it are two API objects, made together and never left half-made: the member's user " +
 			"authentication info (whose ID is the member's) and its password profile info. Join it to an account with `moltin_account_membership`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The account member's ID (that of its user authentication info), assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The account member's ID (that of its user authentication info), assigned by the API."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The member's full name.",
 				Required:            true,
@@ -93,11 +88,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"password_profile_info_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the member's password profile info, which holds its username and password.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"password_profile_info_id": idAttribute("The ID of the member's password profile info, which holds its username and password."),
 			"password_wo": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The member's password (at least %d characters), **write-only**: sent to the API but never stored in the plan or state. "+
 					"Needs Terraform 1.11+ or OpenTofu 1.11+. Sent on create, and on update only when `password_wo_version` changes. "+
@@ -119,27 +110,14 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(minMemberPassword), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
 			},
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the member was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the member was last changed (RFC 3339).",
-				Computed:            true,
-			},
+			"created_at": createdAtAttribute("member"),
+			"updated_at": updatedAtAttribute("member"),
 		},
 	}
 }
 
 func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The account member's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The account member's ID.")
 }
 
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -335,9 +313,7 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	id := state.ID.ValueString()
 	u, err := r.client.GetUserAuthInfo(ctx, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id})
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, idIdentityOf(id), "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id})
 		return
 	}
 	if err != nil {

@@ -11,11 +11,32 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// filterAttribute is one string filter: of the moltin_customers data source
-// and the moltin_customer list resource, which take the same filters.
+// filterAttribute is one optional string filter attribute: of the
+// moltin_customers data source and the moltin_customer list resource, which
+// take the same filters, of the delete actions and of the other list
+// resources.
 type filterAttribute struct {
 	name, description string
 	validators        []validator.String
+}
+
+// filterTerm is one filter attribute's API term: term(field, value).
+type filterTerm struct {
+	value types.String
+	term  func(field, value string) moltin.Filter
+	field string
+}
+
+// filterTerms is the API filter of the terms whose value is set (not null,
+// not unknown).
+func filterTerms(terms ...filterTerm) []moltin.Filter {
+	var out []moltin.Filter
+	for _, t := range terms {
+		if !t.value.IsNull() && !t.value.IsUnknown() {
+			out = append(out, t.term(t.field, t.value.ValueString()))
+		}
+	}
+	return out
 }
 
 // customerFilterAttributes are the filters, each an optional string, in the
@@ -44,10 +65,10 @@ func customerFilterDataSourceAttributes() map[string]schema.Attribute {
 	return out
 }
 
-// customerFilterListAttributes is the filters in a list resource's schema.
-func customerFilterListAttributes() map[string]listschema.Attribute {
+// listFilterAttributes is filters in a list resource's schema.
+func listFilterAttributes(filters ...filterAttribute) map[string]listschema.Attribute {
 	out := map[string]listschema.Attribute{}
-	for _, f := range customerFilterAttributes() {
+	for _, f := range filters {
 		out[f.name] = listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 	return out
@@ -67,28 +88,19 @@ type customerFilterModel struct {
 // filters is the API filter for m. The client quotes every value, so a
 // comma or parenthesis in a name cannot end the term or add another.
 func (m customerFilterModel) filters() []moltin.Filter {
-	var out []moltin.Filter
-	for _, f := range []struct {
-		value types.String
-		term  func(field, value string) moltin.Filter
-		field string
-	}{
-		{m.Email, moltin.Eq, "email"},
-		{m.EmailLike, moltin.Like, "email"},
-		{m.Name, moltin.Eq, "name"},
-		{m.NameLike, moltin.Like, "name"},
-		{m.ExternalRef, moltin.Eq, "external_ref"},
-	} {
-		if !f.value.IsNull() && !f.value.IsUnknown() {
-			out = append(out, f.term(f.field, f.value.ValueString()))
-		}
-	}
-	return out
+	return filterTerms(
+		filterTerm{m.Email, moltin.Eq, "email"},
+		filterTerm{m.EmailLike, moltin.Like, "email"},
+		filterTerm{m.Name, moltin.Eq, "name"},
+		filterTerm{m.NameLike, moltin.Like, "name"},
+		filterTerm{m.ExternalRef, moltin.Eq, "external_ref"},
+	)
 }
 
-// listCustomersErrorDetail explains a failed listing, with the filter sent.
-func listCustomersErrorDetail(client *moltin.Client, err error, filters []moltin.Filter) string {
-	detail := "Listing customers failed: " + client.Redact(err.Error())
+// listErrorDetail explains a failed listing of what (a plural: "customers"),
+// with the filter sent.
+func listErrorDetail(client *moltin.Client, what string, err error, filters []moltin.Filter) string {
+	detail := "Listing " + what + " failed: " + client.Redact(err.Error())
 	if len(filters) > 0 {
 		detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
 	}
