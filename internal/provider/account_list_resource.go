@@ -28,6 +28,14 @@ type accountListConfig struct {
 	RegistrationID types.String `tfsdk:"registration_id"`
 }
 
+func accountListFilters() []filterAttribute {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	return []filterAttribute{
+		{"name_like", "Only accounts whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.", nonEmpty, moltin.Like, "name"},
+		{"registration_id", "Only the account with exactly this registration ID.", nonEmpty, moltin.Eq, "registration_id"},
+	}
+}
+
 func (r *accountListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_account"
 }
@@ -37,11 +45,7 @@ func (r *accountListResource) ListResourceConfigSchema(_ context.Context, _ list
 		MarkdownDescription: "Finds the accounts of the store that match all the filters given (none: every account), for `terraform query` " +
 			"(Terraform 1.14 and later). Each result's identity is the account's `id`; its display name is its name. " +
 			"With `include_resource = true` each result also holds the account as `moltin_account` would.",
-		Attributes: listFilterAttributes(
-			filterAttribute{"name_like", "Only accounts whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
-				[]validator.String{stringvalidator.LengthAtLeast(1)}},
-			filterAttribute{"registration_id", "Only the account with exactly this registration ID.", []validator.String{stringvalidator.LengthAtLeast(1)}},
-		),
+		Attributes: listFilterAttributes(accountListFilters()...),
 	}
 }
 
@@ -55,7 +59,7 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = maskSecrets(ctx)
-	filters := filterTerms(filterTerm{cfg.NameLike, moltin.Like, "name"}, filterTerm{cfg.RegistrationID, moltin.Eq, "registration_id"})
+	filters := filterTerms(accountListFilters(), map[string]types.String{"name_like": cfg.NameLike, "registration_id": cfg.RegistrationID})
 	opts := moltin.ListOptions{Filters: filters, Limit: listLimit(req)}
 	stream.Results = listResults(ctx, req, r.client.Accounts(ctx, opts), listFailed(r.client, "accounts", filters), func(ctx context.Context, a moltin.Account, result *list.ListResult) {
 		result.DisplayName = a.Name

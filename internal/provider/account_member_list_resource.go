@@ -50,7 +50,7 @@ func (r *accountMemberListResource) List(ctx context.Context, req list.ListReque
 		return
 	}
 	ctx = maskSecrets(ctx)
-	filters := filterTerms(filterTerm{cfg.EmailLike, moltin.Like, "email"}, filterTerm{cfg.NameLike, moltin.Like, "name"})
+	filters := filterTerms(memberLikeFilters(), map[string]types.String{"email_like": cfg.EmailLike, "name_like": cfg.NameLike})
 	opts := moltin.ListOptions{Filters: filters, Limit: listLimit(req)}
 	stream.Results = listResults(ctx, req, r.client.UserAuthInfos(ctx, opts), listFailed(r.client, "account members", filters), func(ctx context.Context, u moltin.UserAuthInfo, result *list.ListResult) {
 		result.DisplayName = u.Name + " <" + u.Email + ">"

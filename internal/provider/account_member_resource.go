@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -267,8 +268,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		// apply replaces it, so that it is never left unknown.
 		plan.setFromAPI(incomplete.Member, moltin.PasswordProfileInfo{})
 		plan.Username = types.StringValue(in.Username)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, incomplete.Member.ID)...)
+		saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(incomplete.Member.ID))
 		r.addError(&resp.Diagnostics, "Account member created without its password", fmt.Errorf("%w. It is kept in the state as tainted, so that the next apply replaces it", err), &config, secrets)
 		return
 	}
@@ -298,18 +298,26 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		tflog.Info(ctx, "Created Moltin account member", map[string]any{"account_member_id": m.ID, "password_profile_info_id": m.PasswordInfo.ID})
 	}
 	plan.setFromAPI(m.UserAuthInfo, m.PasswordInfo)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, m.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(m.ID))
+}
+
+// readMemberState is the start of Read and Delete: the state's model, its
+// passwords, and a context that masks them in every log line.
+func readMemberState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, accountMemberModel, []string, bool) {
+	var state accountMemberModel
+	diags.Append(st.Get(ctx, &state)...)
+	if diags.HasError() {
+		return ctx, state, nil, false
+	}
+	secrets := memberSecrets(&state)
+	return maskSecrets(ctx, secrets...), state, secrets, true
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state accountMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readMemberState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := memberSecrets(&state)
-	ctx = maskSecrets(ctx, secrets...)
 	id := state.ID.ValueString()
 	u, err := r.client.GetUserAuthInfo(ctx, id)
 	if moltin.IsNotFound(err) {
@@ -353,8 +361,7 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.setFromAPI(u, info)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, u.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(u.ID))
 }
 
 // passwordChange reports whether the plan sends a new password: the legacy
@@ -415,18 +422,14 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	plan.setFromAPI(u, info)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(id))
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state accountMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readMemberState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := memberSecrets(&state)
-	ctx = maskSecrets(ctx, secrets...)
 	if err := r.client.DeleteUserAuthInfo(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete the account member", r.client.Redact(err.Error(), secrets...))
 	}

@@ -154,8 +154,7 @@ func (r *accountMembershipResource) Create(ctx context.Context, req resource.Cre
 		tflog.Info(ctx, "Created Moltin account membership", map[string]any{"account_membership_id": ms.ID})
 	}
 	plan.setFromAPI(ms)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, membershipIdentityOf(accountID, ms.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, membershipIdentityOf(accountID, ms.ID))
 }
 
 func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -177,16 +176,14 @@ func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	state.setFromAPI(ms)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, membershipIdentityOf(accountID, ms.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, membershipIdentityOf(accountID, ms.ID))
 }
 
 // Update is never called with a change (both inputs force replacement).
 func (r *accountMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var state accountMembershipModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, membershipIdentityOf(state.AccountID.ValueString(), state.ID.ValueString()))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, membershipIdentityOf(state.AccountID.ValueString(), state.ID.ValueString()))
 }
 
 func (r *accountMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

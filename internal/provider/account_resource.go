@@ -170,8 +170,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.setFromAPI(a)
 	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, in.Custom, a.Custom, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -194,8 +193,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	state.setFromAPI(a)
 	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	state.CustomFields = customAfterRead(ctx, state.CustomFields, a.Custom, imported, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -212,8 +210,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if u.IsEmpty() {
 		plan.ID, plan.CreatedAt, plan.UpdatedAt = state.ID, state.CreatedAt, state.UpdatedAt
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(state.ID.ValueString()))
 		return
 	}
 	a, err := r.client.UpdateAccount(ctx, state.ID.ValueString(), u)
@@ -228,8 +225,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	plan.setFromAPI(a)
 	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, u.Custom, a.Custom, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -460,8 +460,7 @@ func (r *customFieldResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	tflog.Info(ctx, "Created Moltin custom field", map[string]any{"field_id": f.ID, "flow": flowSlug})
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(f.ID))
 }
 
 // addError shows an API error on the attribute it points at.
@@ -513,8 +512,7 @@ func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Flow = types.StringValue(fl.Slug)
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(f.ID))
 }
 
 func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -563,8 +561,7 @@ func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(f.ID))
 }
 
 // Delete deletes the field only: the core flow stays, since the API

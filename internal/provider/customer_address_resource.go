@@ -120,8 +120,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, addressIdentityOf(customerID, a.ID))
 }
 
 // adoptedAddressMatch says why an adopted address was taken for the
@@ -183,8 +182,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.setFromAPI(customerID, a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, addressIdentityOf(customerID, a.ID))
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -209,8 +207,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 		}
 		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

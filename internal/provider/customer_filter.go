@@ -11,29 +11,23 @@ import (
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// filterAttribute is one optional string filter attribute: of the
-// moltin_customers data source and the moltin_customer list resource, which
-// take the same filters, of the delete actions and of the other list
-// resources.
+// filterAttribute is one optional string filter attribute, of the
+// moltin_customers data source, the list resources and the delete actions:
+// its schema, and the API term it sends, term(field, value).
 type filterAttribute struct {
 	name, description string
 	validators        []validator.String
+	term              func(field, value string) moltin.Filter
+	field             string
 }
 
-// filterTerm is one filter attribute's API term: term(field, value).
-type filterTerm struct {
-	value types.String
-	term  func(field, value string) moltin.Filter
-	field string
-}
-
-// filterTerms is the API filter of the terms whose value is set (not null,
-// not unknown).
-func filterTerms(terms ...filterTerm) []moltin.Filter {
+// filterTerms is the API filter: the terms of filters, in their order, whose
+// value (by name in values) is set, not null nor unknown.
+func filterTerms(filters []filterAttribute, values map[string]types.String) []moltin.Filter {
 	var out []moltin.Filter
-	for _, t := range terms {
-		if !t.value.IsNull() && !t.value.IsUnknown() {
-			out = append(out, t.term(t.field, t.value.ValueString()))
+	for _, f := range filters {
+		if v := values[f.name]; !v.IsNull() && !v.IsUnknown() {
+			out = append(out, f.term(f.field, v.ValueString()))
 		}
 	}
 	return out
@@ -45,14 +39,14 @@ func customerFilterAttributes() []filterAttribute {
 	nonEmpty := stringvalidator.LengthAtLeast(1)
 	return []filterAttribute{
 		{"email", "Only the customer with this email address, compared case-insensitively.",
-			[]validator.String{emailValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("email_like"))}},
+			[]validator.String{emailValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("email_like"))}, moltin.Eq, "email"},
 		{"email_like", "Only customers whose email matches this pattern, case-insensitively, where `*` stands for any run of characters: " +
-			"`*@test.example.com` finds every customer of that domain.", []validator.String{nonEmpty}},
+			"`*@test.example.com` finds every customer of that domain.", []validator.String{nonEmpty}, moltin.Like, "email"},
 		{"name", "Only customers with exactly this name. Commas, colons, quotes and parentheses are matched literally.",
-			[]validator.String{nonEmpty, stringvalidator.ConflictsWith(path.MatchRoot("name_like"))}},
+			[]validator.String{nonEmpty, stringvalidator.ConflictsWith(path.MatchRoot("name_like"))}, moltin.Eq, "name"},
 		{"name_like", "Only customers whose name matches this pattern, case-insensitively, where `*` stands for any run of characters: " +
-			"`E2E *` finds `E2E shopper 17`.", []validator.String{nonEmpty}},
-		{"external_ref", "Only customers with exactly this external reference.", []validator.String{nonEmpty}},
+			"`E2E *` finds `E2E shopper 17`.", []validator.String{nonEmpty}, moltin.Like, "name"},
+		{"external_ref", "Only customers with exactly this external reference.", []validator.String{nonEmpty}, moltin.Eq, "external_ref"},
 	}
 }
 
@@ -88,13 +82,11 @@ type customerFilterModel struct {
 // filters is the API filter for m. The client quotes every value, so a
 // comma or parenthesis in a name cannot end the term or add another.
 func (m customerFilterModel) filters() []moltin.Filter {
-	return filterTerms(
-		filterTerm{m.Email, moltin.Eq, "email"},
-		filterTerm{m.EmailLike, moltin.Like, "email"},
-		filterTerm{m.Name, moltin.Eq, "name"},
-		filterTerm{m.NameLike, moltin.Like, "name"},
-		filterTerm{m.ExternalRef, moltin.Eq, "external_ref"},
-	)
+	return filterTerms(customerFilterAttributes(), m.filterValues())
+}
+
+func (m customerFilterModel) filterValues() map[string]types.String {
+	return map[string]types.String{"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef}
 }
 
 // listErrorDetail explains a failed listing of what (a plural: "customers"),

@@ -48,15 +48,15 @@ func memberFilterAttributes() []filterAttribute {
 		{"email", "Only the member with this email address, compared case-insensitively.", []validator.String{
 			emailValidator{},
 			stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
-		}},
+		}, moltin.Eq, "email"},
 		{"email_like", "Only members whose email matches this pattern, where `*` stands for any run of characters: `*@test.example.com`.",
-			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+			[]validator.String{stringvalidator.LengthAtLeast(1)}, moltin.Like, "email"},
 		{"name", "Only members with exactly this name.", []validator.String{
 			stringvalidator.LengthAtLeast(1),
 			stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
-		}},
+		}, moltin.Eq, "name"},
 		{"name_like", "Only members whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
-			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+			[]validator.String{stringvalidator.LengthAtLeast(1)}, moltin.Like, "name"},
 	}
 }
 
@@ -89,12 +89,7 @@ func (m deleteAccountMembersModel) filterValues() map[string]types.String {
 // filters is the API filter: eq and like on email and name, which both
 // Account Management specs document for user authentication info.
 func (m deleteAccountMembersModel) filters() []moltin.Filter {
-	return filterTerms(
-		filterTerm{m.Email, moltin.Eq, "email"},
-		filterTerm{m.EmailLike, moltin.Like, "email"},
-		filterTerm{m.Name, moltin.Eq, "name"},
-		filterTerm{m.NameLike, moltin.Like, "name"},
-	)
+	return filterTerms(memberFilterAttributes(), m.filterValues())
 }
 
 func (a *deleteAccountMembersAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

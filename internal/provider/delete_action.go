@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -85,24 +86,25 @@ func (a *deleteActionBase[M]) Configure(_ context.Context, req action.ConfigureR
 // ValidateConfig refuses a configuration without a filter. The schema's
 // validators check each attribute's own value.
 func (a *deleteActionBase[M]) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(checkDeleteFilters(m)...)
+	checkConfig[M](ctx, req.Config, &resp.Diagnostics, checkDeleteFilters)
 }
 
 // ModifyPlan checks again what was unknown when the configuration was
 // validated (created_before = timeadd(plantimestamp(), "-24h") is), since
 // the framework runs no schema validator when an action is planned.
 func (a *deleteActionBase[M]) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	checkConfig[M](ctx, req.Config, &resp.Diagnostics, checkDeleteConfig)
+}
+
+// checkConfig reads an action's configuration, of type M, and checks it
+// with check.
+func checkConfig[M deleteActionConfig](ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics, check func(deleteActionConfig) diag.Diagnostics) {
 	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkDeleteConfig(m)...)
+	diags.Append(check(m)...)
 }
 
 // startInvoke is the start of Invoke: it reads and checks the

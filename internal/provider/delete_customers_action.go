@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -42,10 +41,6 @@ func (deleteCustomersModel) spec() deleteActionSpec {
 			"It lists the matches first, 100 a page, up to `limit`, then sends one `DELETE` each; ",
 		filters: customerFilterAttributes(),
 	}
-}
-
-func (m deleteCustomersModel) filterValues() map[string]types.String {
-	return map[string]types.String{"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike, "external_ref": m.ExternalRef}
 }
 
 // apiFilters is the filter sent: the filter attributes' terms, and

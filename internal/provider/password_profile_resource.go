@@ -111,8 +111,7 @@ func (r *passwordProfileResource) Create(ctx context.Context, req resource.Creat
 	}
 	tflog.Info(ctx, "Created Moltin password profile", map[string]any{"password_profile_id": p.ID})
 	plan.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -133,8 +132,7 @@ func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -151,8 +149,7 @@ func (r *passwordProfileResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	plan.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -29,6 +29,13 @@ func setIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id str
 	return setIdentity(ctx, identity, idIdentityOf(id))
 }
 
+// saveState sets a resource's new state, model, and with it its identity,
+// which the framework wants beside every state it is given.
+func saveState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, model, ident any) {
+	diags.Append(state.Set(ctx, model)...)
+	diags.Append(setIdentity(ctx, identity, ident)...)
+}
+
 // removeGone is Read's answer to a 404: it logs msg and removes the resource
 // from the state, so that the next plan creates it again. It sets the
 // identity all the same: the framework wants one even for a removed
