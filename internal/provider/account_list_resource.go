@@ -28,6 +28,8 @@ type accountListConfig struct {
 	RegistrationID types.String `tfsdk:"registration_id"`
 }
 
+// accountListFilters are the filters of the list resource, in the order it
+// sends them.
 func accountListFilters() []filterAttribute {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	return []filterAttribute{
