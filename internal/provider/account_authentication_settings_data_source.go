@@ -67,10 +67,6 @@ func (d *accountAuthenticationSettingsDataSource) Read(ctx context.Context, _ da
 		resp.Diagnostics.AddError("Could not read the account authentication settings", d.client.Redact(err.Error()))
 		return
 	}
-	m := accountAuthenticationSettingsModel{
-		ID: types.StringValue(s.ID), RealmID: types.StringValue(s.RealmID), ClientID: types.StringValue(s.ClientID),
-		EnableSelfSignup: types.BoolValue(s.EnableSelfSignup), AutoCreateAccountForAccountMembers: types.BoolValue(s.AutoCreateAccountForAccountMembers),
-		AccountMemberSelfManagement: types.StringValue(s.AccountMemberSelfManagement), TokenTimeoutSecs: types.Int64Value(s.TokenTimeoutSecs),
-	}
+	m := settingsModelOf(s)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

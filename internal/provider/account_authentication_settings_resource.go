@@ -5,14 +5,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -71,11 +72,7 @@ func (r *accountAuthenticationSettingsResource) Schema(_ context.Context, _ reso
 }
 
 func (r *accountAuthenticationSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The settings object's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The settings object's ID.")
 }
 
 func (r *accountAuthenticationSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -127,6 +124,17 @@ func (r *accountAuthenticationSettingsResource) apply(ctx context.Context, plan 
 	return r.client.UpdateAccountAuthSettings(ctx, u)
 }
 
+// saveSettings sets the state and identity to the settings s that the API
+// returned, or, when the request failed, adds err under summary.
+func (r *accountAuthenticationSettingsResource) saveSettings(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
+	s moltin.AccountAuthSettings, err error, summary string) {
+	if err != nil {
+		diags.AddError(summary, r.client.Redact(err.Error()))
+		return
+	}
+	saveState(ctx, state, identity, diags, settingsModelOf(s), idIdentityOf(s.ID))
+}
+
 func (r *accountAuthenticationSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan accountAuthenticationSettingsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -143,21 +151,13 @@ func (r *accountAuthenticationSettingsResource) Create(ctx context.Context, req 
 		return
 	}
 	tflog.Info(ctx, "Adopted the Moltin account authentication settings", map[string]any{"settings_id": s.ID})
-	m := settingsModelOf(s)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, s.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, settingsModelOf(s), idIdentityOf(s.ID))
 }
 
 func (r *accountAuthenticationSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	ctx = maskSecrets(ctx)
 	s, err := r.client.GetAccountAuthSettings(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the account authentication settings", r.client.Redact(err.Error()))
-		return
-	}
-	m := settingsModelOf(s)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, s.ID)...)
+	r.saveSettings(ctx, &resp.State, resp.Identity, &resp.Diagnostics, s, err, "Could not read the account authentication settings")
 }
 
 func (r *accountAuthenticationSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -169,13 +169,7 @@ func (r *accountAuthenticationSettingsResource) Update(ctx context.Context, req 
 	}
 	ctx = maskSecrets(ctx)
 	s, err := r.apply(ctx, plan, &state)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not update the account authentication settings", r.client.Redact(err.Error()))
-		return
-	}
-	m := settingsModelOf(s)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, s.ID)...)
+	r.saveSettings(ctx, &resp.State, resp.Identity, &resp.Diagnostics, s, err, "Could not update the account authentication settings")
 }
 
 // Delete leaves the store's settings as they are: the API has no delete,

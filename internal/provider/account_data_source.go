@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -26,20 +24,6 @@ func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} 
 
 type accountDataSource struct {
 	client *moltin.Client
-}
-
-// accountDataModel is the data source's account: the resource's attributes,
-// with every non-null value of the accounts flow in custom_fields.
-type accountDataModel struct {
-	ID             types.String      `tfsdk:"id"`
-	Name           types.String      `tfsdk:"name"`
-	LegalName      types.String      `tfsdk:"legal_name"`
-	RegistrationID types.String      `tfsdk:"registration_id"`
-	ExternalRef    types.String      `tfsdk:"external_ref"`
-	ParentID       types.String      `tfsdk:"parent_id"`
-	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
-	UpdatedAt      timetypes.RFC3339 `tfsdk:"updated_at"`
-	CustomFields   types.Dynamic     `tfsdk:"custom_fields"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,8 +46,8 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"registration_id": computed("The account's registration ID; null when not set."),
 			"external_ref":    computed("The account's reference in another system; null when not set."),
 			"parent_id":       computed("The parent account's ID; null for a top-level account."),
-			"created_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was created (RFC 3339).", Computed: true},
-			"updated_at":      schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the account was last changed (RFC 3339).", Computed: true},
+			"created_at":      dataTimeAttribute(createdAtDescription("account")),
+			"updated_at":      dataTimeAttribute(updatedAtDescription("account")),
 			customFieldsAttr: schema.DynamicAttribute{
 				MarkdownDescription: "The account's non-null values of the `accounts` flow's fields (declared with `moltin_custom_field`), " +
 					"as one object such as `{ segment = \"b2b\", credit_limit = 2500 }`; null when it has none.",
@@ -82,7 +66,9 @@ func (d *accountDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m accountDataModel
+	// The resource's attributes, but with every non-null value of the
+	// accounts flow in custom_fields.
+	var m accountModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -124,10 +110,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return
 		}
 	}
-	var full accountModel
-	full.setFromAPI(a)
-	m = accountDataModel{ID: full.ID, Name: full.Name, LegalName: full.LegalName, RegistrationID: full.RegistrationID,
-		ExternalRef: full.ExternalRef, ParentID: full.ParentID, CreatedAt: full.CreatedAt, UpdatedAt: full.UpdatedAt}
+	m.setFromAPI(a)
 	var err error
 	if m.CustomFields, err = customAllFromAPI(ctx, a.Custom); err != nil {
 		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())

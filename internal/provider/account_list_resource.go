@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -29,6 +28,16 @@ type accountListConfig struct {
 	RegistrationID types.String `tfsdk:"registration_id"`
 }
 
+// accountListFilters are the filters of the list resource, in the order it
+// sends them.
+func accountListFilters() []filterAttribute {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	return []filterAttribute{
+		{"name_like", "Only accounts whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.", nonEmpty, moltin.Like, "name"},
+		{"registration_id", "Only the account with exactly this registration ID.", nonEmpty, moltin.Eq, "registration_id"},
+	}
+}
+
 func (r *accountListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_account"
 }
@@ -38,18 +47,7 @@ func (r *accountListResource) ListResourceConfigSchema(_ context.Context, _ list
 		MarkdownDescription: "Finds the accounts of the store that match all the filters given (none: every account), for `terraform query` " +
 			"(Terraform 1.14 and later). Each result's identity is the account's `id`; its display name is its name. " +
 			"With `include_resource = true` each result also holds the account as `moltin_account` would.",
-		Attributes: map[string]listschema.Attribute{
-			"name_like": listschema.StringAttribute{
-				MarkdownDescription: "Only accounts whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"registration_id": listschema.StringAttribute{
-				MarkdownDescription: "Only the account with exactly this registration ID.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
+		Attributes: listFilterAttributes(accountListFilters()...),
 	}
 }
 
@@ -63,22 +61,9 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = maskSecrets(ctx)
-	var filters []moltin.Filter
-	if v := cfg.NameLike.ValueString(); v != "" {
-		filters = append(filters, moltin.Like("name", v))
-	}
-	if v := cfg.RegistrationID.ValueString(); v != "" {
-		filters = append(filters, moltin.Eq("registration_id", v))
-	}
+	filters := filterTerms(accountListFilters(), map[string]types.String{"name_like": cfg.NameLike, "registration_id": cfg.RegistrationID})
 	opts := moltin.ListOptions{Filters: filters, Limit: listLimit(req)}
-	onError := func(err error) diag.Diagnostics {
-		detail := "Listing accounts failed: " + r.client.Redact(err.Error())
-		if len(filters) > 0 {
-			detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
-		}
-		return diag.Diagnostics{diag.NewErrorDiagnostic("Could not list accounts", detail)}
-	}
-	stream.Results = listResults(ctx, req, r.client.Accounts(ctx, opts), onError, func(ctx context.Context, a moltin.Account, result *list.ListResult) {
+	stream.Results = listResults(ctx, req, r.client.Accounts(ctx, opts), listFailed(r.client, "accounts", filters), func(ctx context.Context, a moltin.Account, result *list.ListResult) {
 		result.DisplayName = a.Name
 		result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, a.ID)...)
 		if req.IncludeResource {

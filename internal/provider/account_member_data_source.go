@@ -48,8 +48,8 @@ func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 			"id":         schema.StringAttribute{MarkdownDescription: "The account member's ID.", Computed: true},
 			"name":       schema.StringAttribute{MarkdownDescription: "The member's name.", Computed: true},
-			"created_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the member was created (RFC 3339).", Computed: true},
-			"updated_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the member was last changed (RFC 3339).", Computed: true},
+			"created_at": dataTimeAttribute(createdAtDescription("member")),
+			"updated_at": dataTimeAttribute(updatedAtDescription("member")),
 		},
 	}
 }

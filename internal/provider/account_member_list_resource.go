@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
@@ -39,18 +36,7 @@ func (r *accountMemberListResource) ListResourceConfigSchema(_ context.Context, 
 			"for `terraform query` (Terraform 1.14 and later). Each result's identity is the member's `id`; its display name is `Name <email>`. " +
 			"With `include_resource = true` each result also holds the member's name and email as `moltin_account_member` would " +
 			"(its password profile info is not read: one request per member would be needed).",
-		Attributes: map[string]listschema.Attribute{
-			"email_like": listschema.StringAttribute{
-				MarkdownDescription: "Only members whose email matches this pattern, where `*` stands for any run of characters: `*@test.example.com`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"name_like": listschema.StringAttribute{
-				MarkdownDescription: "Only members whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
+		Attributes: listFilterAttributes(memberLikeFilters()...),
 	}
 }
 
@@ -64,22 +50,9 @@ func (r *accountMemberListResource) List(ctx context.Context, req list.ListReque
 		return
 	}
 	ctx = maskSecrets(ctx)
-	var filters []moltin.Filter
-	if v := cfg.EmailLike.ValueString(); v != "" {
-		filters = append(filters, moltin.Like("email", v))
-	}
-	if v := cfg.NameLike.ValueString(); v != "" {
-		filters = append(filters, moltin.Like("name", v))
-	}
+	filters := filterTerms(memberLikeFilters(), map[string]types.String{"email_like": cfg.EmailLike, "name_like": cfg.NameLike})
 	opts := moltin.ListOptions{Filters: filters, Limit: listLimit(req)}
-	onError := func(err error) diag.Diagnostics {
-		detail := "Listing account members failed: " + r.client.Redact(err.Error())
-		if len(filters) > 0 {
-			detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
-		}
-		return diag.Diagnostics{diag.NewErrorDiagnostic("Could not list account members", detail)}
-	}
-	stream.Results = listResults(ctx, req, r.client.UserAuthInfos(ctx, opts), onError, func(ctx context.Context, u moltin.UserAuthInfo, result *list.ListResult) {
+	stream.Results = listResults(ctx, req, r.client.UserAuthInfos(ctx, opts), listFailed(r.client, "account members", filters), func(ctx context.Context, u moltin.UserAuthInfo, result *list.ListResult) {
 		result.DisplayName = u.Name + " <" + u.Email + ">"
 		result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, u.ID)...)
 		if req.IncludeResource {

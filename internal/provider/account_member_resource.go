@@ -11,11 +11,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -64,11 +64,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 			"under a password profile. Behind it are two API objects, made together and never left half-made: the member's user " +
 			"authentication info (whose ID is the member's) and its password profile info. Join it to an account with `moltin_account_membership`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The account member's ID (that of its user authentication info), assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The account member's ID (that of its user authentication info), assigned by the API."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The member's full name.",
 				Required:            true,
@@ -93,11 +89,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"password_profile_info_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the member's password profile info, which holds its username and password.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"password_profile_info_id": idAttribute("The ID of the member's password profile info, which holds its username and password."),
 			"password_wo": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The member's password (at least %d characters), **write-only**: sent to the API but never stored in the plan or state. "+
 					"Needs Terraform 1.11+ or OpenTofu 1.11+. Sent on create, and on update only when `password_wo_version` changes. "+
@@ -119,27 +111,14 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(minMemberPassword), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
 			},
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the member was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the member was last changed (RFC 3339).",
-				Computed:            true,
-			},
+			"created_at": createdAtAttribute("member"),
+			"updated_at": updatedAtAttribute("member"),
 		},
 	}
 }
 
 func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The account member's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The account member's ID.")
 }
 
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -289,8 +268,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		// apply replaces it, so that it is never left unknown.
 		plan.setFromAPI(incomplete.Member, moltin.PasswordProfileInfo{})
 		plan.Username = types.StringValue(in.Username)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, incomplete.Member.ID)...)
+		saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(incomplete.Member.ID))
 		r.addError(&resp.Diagnostics, "Account member created without its password", fmt.Errorf("%w. It is kept in the state as tainted, so that the next apply replaces it", err), &config, secrets)
 		return
 	}
@@ -320,24 +298,30 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		tflog.Info(ctx, "Created Moltin account member", map[string]any{"account_member_id": m.ID, "password_profile_info_id": m.PasswordInfo.ID})
 	}
 	plan.setFromAPI(m.UserAuthInfo, m.PasswordInfo)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, m.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(m.ID))
+}
+
+// readMemberState is the start of Read and Delete: the state's model, its
+// passwords, and a context that masks them in every log line.
+func readMemberState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (context.Context, accountMemberModel, []string, bool) {
+	var state accountMemberModel
+	diags.Append(st.Get(ctx, &state)...)
+	if diags.HasError() {
+		return ctx, state, nil, false
+	}
+	secrets := memberSecrets(&state)
+	return maskSecrets(ctx, secrets...), state, secrets, true
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state accountMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readMemberState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := memberSecrets(&state)
-	ctx = maskSecrets(ctx, secrets...)
 	id := state.ID.ValueString()
 	u, err := r.client.GetUserAuthInfo(ctx, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id})
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, idIdentityOf(id), "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id})
 		return
 	}
 	if err != nil {
@@ -377,8 +361,7 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.setFromAPI(u, info)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, u.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(u.ID))
 }
 
 // passwordChange reports whether the plan sends a new password: the legacy
@@ -439,18 +422,14 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	plan.setFromAPI(u, info)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(id))
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state accountMemberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, secrets, ok := readMemberState(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	secrets := memberSecrets(&state)
-	ctx = maskSecrets(ctx, secrets...)
 	if err := r.client.DeleteUserAuthInfo(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Could not delete the account member", r.client.Redact(err.Error(), secrets...))
 	}

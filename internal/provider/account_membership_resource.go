@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -60,11 +56,7 @@ func (r *accountMembershipResource) Schema(_ context.Context, _ resource.SchemaR
 			"login (`moltin_account_member_token`) gives a token for that account. The API builds a member a moment after it is created: " +
 			"a membership created right after its member waits for it, for up to 10 seconds.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The membership's ID, assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The membership's ID, assigned by the API."),
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the account. Changing it replaces the membership.",
 				Required:            true,
@@ -77,40 +69,23 @@ func (r *accountMembershipResource) Schema(_ context.Context, _ resource.SchemaR
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       replace,
 			},
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the membership was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the membership was last changed (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created_at": createdAtAttribute("membership"),
+			// Never changed: both inputs force replacement.
+			"updated_at": updatedAtAttribute("membership", keepState()...),
 		},
 	}
 }
 
 func (r *accountMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"account_id": identityschema.StringAttribute{Description: "The ID of the account.", RequiredForImport: true},
-			"id":         identityschema.StringAttribute{Description: "The membership's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = childIdentitySchema("account_id", "The ID of the account.", "The membership's ID.")
 }
 
 func (r *accountMembershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-func setMembershipIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, accountID, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, accountMembershipIdentity{AccountID: types.StringValue(accountID), ID: types.StringValue(id)})
+func membershipIdentityOf(accountID, id string) accountMembershipIdentity {
+	return accountMembershipIdentity{AccountID: types.StringValue(accountID), ID: types.StringValue(id)}
 }
 
 func (m *accountMembershipModel) setFromAPI(ms moltin.AccountMembership) {
@@ -179,8 +154,7 @@ func (r *accountMembershipResource) Create(ctx context.Context, req resource.Cre
 		tflog.Info(ctx, "Created Moltin account membership", map[string]any{"account_membership_id": ms.ID})
 	}
 	plan.setFromAPI(ms)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setMembershipIdentity(ctx, resp.Identity, accountID, ms.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, membershipIdentityOf(accountID, ms.ID))
 }
 
 func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -193,9 +167,8 @@ func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadR
 	accountID, id := state.AccountID.ValueString(), state.ID.ValueString()
 	ms, err := r.client.GetAccountMembership(ctx, accountID, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin account membership (or its account) no longer exists; removing it from the state", map[string]any{"account_membership_id": id})
-		resp.Diagnostics.Append(setMembershipIdentity(ctx, resp.Identity, accountID, id)...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, membershipIdentityOf(accountID, id), "Moltin account membership (or its account) no longer exists; removing it from the state",
+			map[string]any{"account_membership_id": id})
 		return
 	}
 	if err != nil {
@@ -203,16 +176,14 @@ func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	state.setFromAPI(ms)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setMembershipIdentity(ctx, resp.Identity, accountID, ms.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, membershipIdentityOf(accountID, ms.ID))
 }
 
 // Update is never called with a change (both inputs force replacement).
 func (r *accountMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var state accountMembershipModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setMembershipIdentity(ctx, resp.Identity, state.AccountID.ValueString(), state.ID.ValueString())...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, membershipIdentityOf(state.AccountID.ValueString(), state.ID.ValueString()))
 }
 
 func (r *accountMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -230,24 +201,6 @@ func (r *accountMembershipResource) Delete(ctx context.Context, req resource.Del
 // ImportState takes "<account_id>/<membership_id>", or an import block's
 // identity (account_id and id).
 func (r *accountMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var accountID, id string
-	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var ident accountMembershipIdentity
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		accountID, id = ident.AccountID.ValueString(), ident.ID.ValueString()
-	} else {
-		var ok bool
-		accountID, id, ok = strings.Cut(strings.TrimSpace(req.ID), "/")
-		if !ok || accountID == "" || id == "" || strings.Contains(id, "/") {
-			resp.Diagnostics.AddError("Invalid import id",
-				fmt.Sprintf("%q is not of the form <account_id>/<membership_id>: import a membership by its account's ID and its own, joined by a slash.", req.ID))
-			return
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), accountID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setMembershipIdentity(ctx, resp.Identity, accountID, id)...)
+	importChild(ctx, req, resp, "account_id",
+		"<account_id>/<membership_id>: import a membership by its account's ID and its own, joined by a slash.", membershipIdentityOf)
 }

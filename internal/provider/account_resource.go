@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -59,11 +58,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		MarkdownDescription: "An Account Management account: the company or household that account members " +
 			"(`moltin_account_member`, joined through `moltin_account_membership`) buy for.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The account's ID, assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The account's ID, assigned by the API."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The account's name.",
 				Required:            true,
@@ -91,28 +86,15 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the account was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the account was last changed (RFC 3339).",
-				Computed:            true,
-			},
+			"created_at":     createdAtAttribute("account"),
+			"updated_at":     updatedAtAttribute("account"),
 			customFieldsAttr: customFieldsAttribute(accountsFlow, "account"),
 		},
 	}
 }
 
 func (r *accountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The account's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The account's ID.")
 }
 
 func (r *accountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -188,8 +170,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.setFromAPI(a)
 	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, in.Custom, a.Custom, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -202,9 +183,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	id := state.ID.ValueString()
 	a, err := r.client.GetAccount(ctx, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin account no longer exists; removing it from the state", map[string]any{"account_id": id})
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, idIdentityOf(id), "Moltin account no longer exists; removing it from the state", map[string]any{"account_id": id})
 		return
 	}
 	if err != nil {
@@ -214,8 +193,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	state.setFromAPI(a)
 	imported := importMarked(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	state.CustomFields = customAfterRead(ctx, state.CustomFields, a.Custom, imported, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -232,8 +210,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if u.IsEmpty() {
 		plan.ID, plan.CreatedAt, plan.UpdatedAt = state.ID, state.CreatedAt, state.UpdatedAt
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(state.ID.ValueString()))
 		return
 	}
 	a, err := r.client.UpdateAccount(ctx, state.ID.ValueString(), u)
@@ -248,8 +225,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	plan.setFromAPI(a)
 	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, u.Custom, a.Custom, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, a.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

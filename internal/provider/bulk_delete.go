@@ -361,33 +361,6 @@ func (b deleteBounds) values() map[string]attr.Value {
 	return map[string]attr.Value{"created_before": b.CreatedBefore, "limit": b.Limit, "dry_run": b.DryRun}
 }
 
-// checkDeleteFilters requires a filter: with none, the action would delete
-// every one of its kind in the store; an unknown filter may turn out to be
-// set. A *_like pattern of stars alone is refused too. names lists the
-// filters in the order the message gives them.
-func checkDeleteFilters(actionType, singular string, filters map[string]types.String, names []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	set := 0
-	for _, v := range filters {
-		if !v.IsNull() {
-			set++
-		}
-	}
-	if set == 0 {
-		diags.AddError("No filter",
-			fmt.Sprintf("%s needs at least one of %s: without one it would delete every %s of the store. Add a filter, such as email_like = \"*@test.example.com\".",
-				actionType, strings.Join(names, ", "), singular))
-	}
-	for _, name := range names {
-		v := filters[name]
-		if strings.HasSuffix(name, "_like") && !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" && strings.Trim(v.ValueString(), "*") == "" {
-			diags.AddAttributeError(path.Root(name), "Pattern matches every "+singular,
-				fmt.Sprintf("%s = %q matches every %s, as no filter would. Give a pattern with some text in it, such as \"*@test.example.com\" or \"E2E *\".", name, v.ValueString(), singular))
-		}
-	}
-	return diags
-}
-
 // checkEmailValue is emailValidator's check, for when no validator runs.
 func checkEmailValue(name string, v types.String) diag.Diagnostics {
 	var diags diag.Diagnostics

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -86,22 +85,14 @@ func (r *customFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"Customers and accounts then carry its values in `custom_fields`. Creates the core flow when the store has none yet; " +
 			"destroying a field deletes the field (and its values) but leaves the core flow, which cannot be deleted.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The field's ID, assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The field's ID, assigned by the API."),
 			"flow": schema.StringAttribute{
 				MarkdownDescription: "The core flow the field belongs to: `customers` or `accounts`. Changing it replaces the field.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(customFlows...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"flow_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the flow.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"flow_id": idAttribute("The ID of the flow."),
 			"slug": schema.StringAttribute{
 				MarkdownDescription: "The field's key in `custom_fields` and in the API's `data`: letters, digits, `-` and `_`, unique in the flow. " +
 					"Not one of the object's own attributes (" + strings.Join(reservedSlugs, ", ") + ").",
@@ -169,11 +160,7 @@ func (r *customFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *customFieldResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The field's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The field's ID.")
 }
 
 func (r *customFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -473,8 +460,7 @@ func (r *customFieldResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	tflog.Info(ctx, "Created Moltin custom field", map[string]any{"field_id": f.ID, "flow": flowSlug})
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(f.ID))
 }
 
 // addError shows an API error on the attribute it points at.
@@ -509,9 +495,8 @@ func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx = maskSecrets(ctx)
 	f, err := r.client.GetField(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin custom field no longer exists; removing it from the state", map[string]any{"field_id": state.ID.ValueString()})
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, idIdentityOf(state.ID.ValueString()), "Moltin custom field no longer exists; removing it from the state",
+			map[string]any{"field_id": state.ID.ValueString()})
 		return
 	}
 	if err != nil {
@@ -527,8 +512,7 @@ func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Flow = types.StringValue(fl.Slug)
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(f.ID))
 }
 
 func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -577,8 +561,7 @@ func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, f)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, f.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(f.ID))
 }
 
 // Delete deletes the field only: the core flow stays, since the API

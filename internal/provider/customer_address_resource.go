@@ -3,14 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -38,11 +35,7 @@ type customerAddressResource struct {
 	client *moltin.Client
 }
 
-const (
-	descAddressID        = "The address's ID, assigned by the API."
-	descAddressCreatedAt = "When the address was created (RFC 3339)."
-	descAddressUpdatedAt = "When the address was last changed (RFC 3339)."
-)
+const descAddressID = "The address's ID, assigned by the API."
 
 func (r *customerAddressResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_address"
@@ -50,28 +43,15 @@ func (r *customerAddressResource) Metadata(_ context.Context, req resource.Metad
 
 func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			MarkdownDescription: descAddressID,
-			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
+		"id": idAttribute(descAddressID),
 		"customer_id": schema.StringAttribute{
 			MarkdownDescription: "The ID of the customer the address belongs to. Changing it replaces the address.",
 			Required:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		"created_at": schema.StringAttribute{
-			CustomType:          timetypes.RFC3339Type{},
-			MarkdownDescription: descAddressCreatedAt,
-			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		"updated_at": schema.StringAttribute{
-			CustomType:          timetypes.RFC3339Type{},
-			MarkdownDescription: descAddressUpdatedAt,
-			Computed:            true,
-		},
+		"created_at": createdAtAttribute("address"),
+		"updated_at": updatedAtAttribute("address"),
 	}
 	for name, a := range addressFieldSchemas() {
 		attrs[name] = a
@@ -84,12 +64,7 @@ func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaReq
 }
 
 func (r *customerAddressResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"customer_id": identityschema.StringAttribute{Description: "The ID of the customer the address belongs to.", RequiredForImport: true},
-			"id":          identityschema.StringAttribute{Description: "The address's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = childIdentitySchema("customer_id", "The ID of the customer the address belongs to.", "The address's ID.")
 }
 
 func (r *customerAddressResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -145,8 +120,7 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
 	plan.CreatedAt, plan.UpdatedAt = timeValue(a.CreatedAt), timeValue(a.UpdatedAt)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, addressIdentityOf(customerID, a.ID))
 }
 
 // adoptedAddressMatch says why an adopted address was taken for the
@@ -199,12 +173,8 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 	customerID, id := state.CustomerID.ValueString(), state.ID.ValueString()
 	a, err := r.client.GetAddress(ctx, customerID, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin customer address (or its customer) no longer exists; removing it from the state",
+		removeGone(ctx, resp, addressIdentityOf(customerID, id), "Moltin customer address (or its customer) no longer exists; removing it from the state",
 			map[string]any{"customer_id": customerID, "address_id": id})
-		// Clients without identities (Terraform before 1.12) want one all
-		// the same from a Read that removes the resource.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
-		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
@@ -212,8 +182,7 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.setFromAPI(customerID, a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, a.ID))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, addressIdentityOf(customerID, a.ID))
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -238,8 +207,7 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 		}
 		plan.UpdatedAt = timeValue(a.UpdatedAt)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, addressIdentityOf(state.CustomerID.ValueString(), state.ID.ValueString()))
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -257,24 +225,6 @@ func (r *customerAddressResource) Delete(ctx context.Context, req resource.Delet
 // ImportState takes "<customer_id>/<address_id>", or an import block's
 // identity (customer_id and id).
 func (r *customerAddressResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var customerID, id string
-	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var ident customerAddressIdentity
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		customerID, id = ident.CustomerID.ValueString(), ident.ID.ValueString()
-	} else {
-		var ok bool
-		customerID, id, ok = strings.Cut(strings.TrimSpace(req.ID), "/")
-		if !ok || customerID == "" || id == "" || strings.Contains(id, "/") {
-			resp.Diagnostics.AddError("Invalid import id",
-				fmt.Sprintf("%q is not of the form <customer_id>/<address_id>, such as 5f1c…/a3b9…: import an address by its customer's ID and its own, joined by a slash.", req.ID))
-			return
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, addressIdentityOf(customerID, id))...)
+	importChild(ctx, req, resp, "customer_id",
+		"<customer_id>/<address_id>, such as 5f1c…/a3b9…: import an address by its customer's ID and its own, joined by a slash.", addressIdentityOf)
 }

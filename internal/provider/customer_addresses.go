@@ -66,13 +66,9 @@ var addressEntryType = func() types.ObjectType {
 // addressesAttribute is moltin_customer's addresses.
 func addressesAttribute() schema.MapNestedAttribute {
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{MarkdownDescription: descAddressID, Computed: true},
-		"created_at": schema.StringAttribute{
-			CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressCreatedAt, Computed: true,
-		},
-		"updated_at": schema.StringAttribute{
-			CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressUpdatedAt, Computed: true,
-		},
+		"id":         schema.StringAttribute{MarkdownDescription: descAddressID, Computed: true},
+		"created_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: createdAtDescription("address"), Computed: true},
+		"updated_at": updatedAtAttribute("address"),
 	}
 	for name, a := range addressFieldSchemas() {
 		if name != "name" {

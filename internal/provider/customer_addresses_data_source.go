@@ -48,8 +48,8 @@ func (d *customerAddressesDataSource) Metadata(_ context.Context, req datasource
 func (d *customerAddressesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
 		"id":         schema.StringAttribute{MarkdownDescription: descAddressID, Computed: true},
-		"created_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressCreatedAt, Computed: true},
-		"updated_at": schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descAddressUpdatedAt, Computed: true},
+		"created_at": dataTimeAttribute(createdAtDescription("address")),
+		"updated_at": dataTimeAttribute(updatedAtDescription("address")),
 	}
 	for _, a := range addressAttributeTable() {
 		s := schema.StringAttribute{MarkdownDescription: a.description + " Null when not set.", Computed: true}

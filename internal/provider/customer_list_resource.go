@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -41,7 +40,7 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"With `include_resource = true` each result also holds the customer as the `moltin_customer` resource would, " +
 			"without any password attribute (`has_password` says whether one is set). " +
 			"Pages through the API 100 customers at a time and stops at the list block's `limit`.",
-		Attributes: customerFilterListAttributes(),
+		Attributes: listFilterAttributes(customerFilterAttributes()...),
 	}
 }
 
@@ -56,10 +55,7 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	ctx = maskSecrets(ctx)
 	opts := moltin.ListOptions{Filters: cfg.filters(), Limit: listLimit(req)}
-	onError := func(err error) diag.Diagnostics {
-		return diag.Diagnostics{diag.NewErrorDiagnostic("Could not list customers", listCustomersErrorDetail(r.client, err, opts.Filters))}
-	}
-	stream.Results = listResults(ctx, req, r.client.Customers(ctx, opts), onError, func(ctx context.Context, c moltin.Customer, result *list.ListResult) {
+	stream.Results = listResults(ctx, req, r.client.Customers(ctx, opts), listFailed(r.client, "customers", opts.Filters), func(ctx context.Context, c moltin.Customer, result *list.ListResult) {
 		result.DisplayName = customerDisplayName(c)
 		result.Diagnostics.Append(setIdentity(ctx, result.Identity, customerIdentityOf(c.ID))...)
 		if req.IncludeResource {

@@ -48,8 +48,6 @@ const (
 	descCustomerName        = "The customer's full name."
 	descCustomerExternalRef = "The customer's reference in another system; null when not set."
 	descCustomerHasPassword = "Whether the customer has a password set. The password itself can never be read."
-	descCustomerCreatedAt   = "When the customer was created (RFC 3339)."
-	descCustomerUpdatedAt   = "When the customer was last changed (RFC 3339)."
 )
 
 // customerDataAttributes is the data sources' schema of customerAttrs: id and
@@ -61,8 +59,8 @@ func customerDataAttributes(id, email schema.StringAttribute) map[string]schema.
 		"name":         schema.StringAttribute{MarkdownDescription: descCustomerName, Computed: true},
 		"external_ref": schema.StringAttribute{MarkdownDescription: descCustomerExternalRef, Computed: true},
 		"has_password": schema.BoolAttribute{MarkdownDescription: descCustomerHasPassword, Computed: true},
-		"created_at":   schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descCustomerCreatedAt, Computed: true},
-		"updated_at":   schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, MarkdownDescription: descCustomerUpdatedAt, Computed: true},
+		"created_at":   dataTimeAttribute(createdAtDescription("customer")),
+		"updated_at":   dataTimeAttribute(updatedAtDescription("customer")),
 	}
 }
 

@@ -6,16 +6,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -53,11 +49,7 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "A customer of the store: a shopper account that can log in with its email and password. " +
 			"Most often used to seed the test customers that a storefront's end-to-end tests log in with.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The customer's ID, assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The customer's ID, assigned by the API."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The customer's full name.",
 				Required:            true,
@@ -101,31 +93,15 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed:            true,
 			},
 			customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the customer was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the customer was last changed (RFC 3339).",
-				Computed:            true,
-			},
-			"addresses": addressesAttribute(),
+			"created_at":     createdAtAttribute("customer"),
+			"updated_at":     updatedAtAttribute("customer"),
+			"addresses":      addressesAttribute(),
 		},
 	}
 }
 
 func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{
-				Description:       "The customer's ID.",
-				RequiredForImport: true,
-			},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The customer's ID.")
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -351,12 +327,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin customer no longer exists; removing it from the state", map[string]any{"customer_id": state.ID.ValueString()})
-		// The framework wants an identity even for a removed resource; clients
-		// that keep none (Terraform before 1.12) would otherwise fail the plan
-		// with "Missing Resource Identity After Read".
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, customerIdentityOf(state.ID.ValueString()), "Moltin customer no longer exists; removing it from the state",
+			map[string]any{"customer_id": state.ID.ValueString()})
 		return
 	}
 	if err != nil {

@@ -109,7 +109,7 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	list, err := d.client.ListCustomers(ctx, opts)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list customers", listCustomersErrorDetail(d.client, err, opts.Filters))
+		resp.Diagnostics.AddError("Could not list customers", listErrorDetail(d.client, "customers", err, opts.Filters))
 		return
 	}
 

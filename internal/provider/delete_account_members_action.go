@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
-	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -30,7 +29,7 @@ func NewDeleteAccountMembersAction() action.Action {
 }
 
 type deleteAccountMembersAction struct {
-	client *moltin.Client
+	deleteActionBase[deleteAccountMembersModel]
 }
 
 type deleteAccountMembersModel struct {
@@ -41,120 +40,61 @@ type deleteAccountMembersModel struct {
 	deleteBounds
 }
 
-var memberFilterNames = []string{"email", "email_like", "name", "name_like"}
-
-func (a *deleteAccountMembersAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_delete_account_members"
-}
-
-func (a *deleteAccountMembersAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
-	attrs := deleteBoundsAttributes("account members")
-	for _, f := range []filterAttribute{
+// memberFilterAttributes are the filters on account members, in the order
+// of deleteAccountMembersModel; the moltin_account_member list resource
+// takes the *_like ones.
+func memberFilterAttributes() []filterAttribute {
+	return []filterAttribute{
 		{"email", "Only the member with this email address, compared case-insensitively.", []validator.String{
 			emailValidator{},
 			stringvalidator.ConflictsWith(path.MatchRoot("email_like")),
-		}},
+		}, moltin.Eq, "email"},
 		{"email_like", "Only members whose email matches this pattern, where `*` stands for any run of characters: `*@test.example.com`.",
-			[]validator.String{stringvalidator.LengthAtLeast(1)}},
+			[]validator.String{stringvalidator.LengthAtLeast(1)}, moltin.Like, "email"},
 		{"name", "Only members with exactly this name.", []validator.String{
 			stringvalidator.LengthAtLeast(1),
 			stringvalidator.ConflictsWith(path.MatchRoot("name_like")),
-		}},
+		}, moltin.Eq, "name"},
 		{"name_like", "Only members whose name matches this pattern, where `*` stands for any run of characters: `E2E *`.",
-			[]validator.String{stringvalidator.LengthAtLeast(1)}},
-	} {
-		attrs[f.name] = actionschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+			[]validator.String{stringvalidator.LengthAtLeast(1)}, moltin.Like, "name"},
 	}
-	resp.Schema = actionschema.Schema{
-		MarkdownDescription: "Deletes the account members of the store's Account Management realm that match all the filters given, whatever state knows them, " +
-			"with `terraform apply -invoke=action.moltin_delete_account_members.<name>` (Terraform 1.14 and later). " +
-			"At least one of `" + strings.Join(memberFilterNames, "`, `") + "` is required. " +
-			"Each member is deleted with one `DELETE` of its user authentication info, which takes its password profile infos and its account memberships with it " +
+}
+
+// memberLikeFilters are the *_like ones of memberFilterAttributes.
+func memberLikeFilters() []filterAttribute {
+	var out []filterAttribute
+	for _, f := range memberFilterAttributes() {
+		if strings.HasSuffix(f.name, "_like") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (deleteAccountMembersModel) spec() deleteActionSpec {
+	return deleteActionSpec{
+		name: "delete_account_members", singular: "account member", noun: "account members",
+		what: "account members of the store's Account Management realm",
+		how: "Each member is deleted with one `DELETE` of its user authentication info, which takes its password profile infos and its account memberships with it " +
 			"(the accounts themselves stay). " +
-			"It lists the matches first, oldest first, 100 a page, up to `limit`, then deletes them; " +
-			"it reports how many it found, deleted and found already gone as it goes, and stops at the first failure. " +
-			"Interrupted, it waits for the deletes already sent and sends no other.",
-		Attributes: attrs,
+			"It lists the matches first, oldest first, 100 a page, up to `limit`, then deletes them; ",
+		filters: memberFilterAttributes(),
 	}
-}
-
-func (a *deleteAccountMembersAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-func (a *deleteAccountMembersAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	var m deleteAccountMembersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.checkFilters()...)
-}
-
-// ModifyPlan checks again, on the values now known, what the framework's
-// validators checked at validation.
-func (a *deleteAccountMembersAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
-	var m deleteAccountMembersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.checkAll()...)
 }
 
 func (m deleteAccountMembersModel) filterValues() map[string]types.String {
 	return map[string]types.String{"email": m.Email, "email_like": m.EmailLike, "name": m.Name, "name_like": m.NameLike}
 }
 
-func (m deleteAccountMembersModel) checkFilters() diag.Diagnostics {
-	return checkDeleteFilters("moltin_delete_account_members", "account member", m.filterValues(), memberFilterNames)
-}
-
-func (m deleteAccountMembersModel) checkAll() diag.Diagnostics {
-	diags := m.checkFilters()
-	diags.Append(m.deleteBounds.check()...)
-	diags.Append(checkEmailValue("email", m.Email)...)
-	return diags
-}
-
 // filters is the API filter: eq and like on email and name, which both
 // Account Management specs document for user authentication info.
 func (m deleteAccountMembersModel) filters() []moltin.Filter {
-	var out []moltin.Filter
-	for _, f := range []struct {
-		value types.String
-		term  func(field, value string) moltin.Filter
-		field string
-	}{
-		{m.Email, moltin.Eq, "email"},
-		{m.EmailLike, moltin.Like, "email"},
-		{m.Name, moltin.Eq, "name"},
-		{m.NameLike, moltin.Like, "name"},
-	} {
-		if !f.value.IsNull() && !f.value.IsUnknown() {
-			out = append(out, f.term(f.field, f.value.ValueString()))
-		}
-	}
-	return out
+	return filterTerms(memberFilterAttributes(), m.filterValues())
 }
 
 func (a *deleteAccountMembersAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var m deleteAccountMembersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.checkAll()...)
-	values := m.values()
-	for name, v := range m.filterValues() {
-		values[name] = v
-	}
-	refuseUnknown(&resp.Diagnostics, values)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if a.client == nil {
-		resp.Diagnostics.Append(notConfigured())
+	m, ok := a.startInvoke(ctx, req, resp)
+	if !ok {
 		return
 	}
 	cutoff, bounded, diags := m.cutoff()
@@ -191,11 +131,7 @@ func (a *deleteAccountMembersAction) Invoke(ctx context.Context, req action.Invo
 			return u.ID, keep
 		},
 		listFailed: func(err error) diag.Diagnostic {
-			detail := "Listing account members failed: " + a.client.Redact(err.Error())
-			if len(filters) > 0 {
-				detail += "\n\nFilter sent: " + moltin.JoinFilters(filters)
-			}
-			return diag.NewErrorDiagnostic("Could not list account members", detail+"\n\nNo account member was deleted.")
+			return diag.NewErrorDiagnostic("Could not list account members", listErrorDetail(a.client, "account members", err, filters)+"\n\nNo account member was deleted.")
 		},
 		del:    a.client.DeleteUserAuthInfoIfFound,
 		redact: func(s string) string { return a.client.Redact(s) },

@@ -41,6 +41,14 @@ func listLimit(req list.ListRequest) int {
 	return int(min(req.Limit, math.MaxInt))
 }
 
+// listFailed is the onError of listResults for a listing of what (a
+// plural: "customers") with filters.
+func listFailed(client *moltin.Client, what string, filters []moltin.Filter) func(error) diag.Diagnostics {
+	return func(err error) diag.Diagnostics {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Could not list "+what, listErrorDetail(client, what, err, filters))}
+	}
+}
+
 // listResults streams a listing as list results, one per item, each made by
 // fill from the request's empty result. A listing error ends the stream with
 // one result holding the diagnostics that onError makes of it; so does a

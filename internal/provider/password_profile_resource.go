@@ -2,22 +2,14 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -47,10 +39,6 @@ type passwordProfileModel struct {
 	UpdatedAt                  timetypes.RFC3339 `tfsdk:"updated_at"`
 }
 
-type idIdentity struct {
-	ID types.String `tfsdk:"id"`
-}
-
 func (r *passwordProfileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_password_profile"
 }
@@ -60,16 +48,8 @@ func (r *passwordProfileResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "A password profile of the store's Account Management realm: account members " +
 			"(`moltin_account_member`) log in with a username and a password under it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The password profile's ID, assigned by the API.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"realm_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the Account Management realm the profile belongs to, found through the store's account authentication settings.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":       idAttribute("The password profile's ID, assigned by the API."),
+			"realm_id": idAttribute("The ID of the Account Management realm the profile belongs to, found through the store's account authentication settings."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The profile's name.",
 				Required:            true,
@@ -89,27 +69,14 @@ func (r *passwordProfileResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 			},
-			"created_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the profile was created (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the profile was last changed (RFC 3339).",
-				Computed:            true,
-			},
+			"created_at": createdAtAttribute("profile"),
+			"updated_at": updatedAtAttribute("profile"),
 		},
 	}
 }
 
 func (r *passwordProfileResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{Description: "The password profile's ID.", RequiredForImport: true},
-		},
-	}
+	resp.IdentitySchema = idIdentitySchema("The password profile's ID.")
 }
 
 func (r *passwordProfileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -128,28 +95,6 @@ func (m *passwordProfileModel) setFromAPI(p moltin.PasswordProfile) {
 	m.CreatedAt, m.UpdatedAt = timeValue(p.CreatedAt), timeValue(p.UpdatedAt)
 }
 
-// setIDIdentity records an object's id, which never changes, as its
-// resource identity on clients that keep one (Terraform and OpenTofu 1.12+).
-func setIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, idIdentity{ID: types.StringValue(id)})
-}
-
-// addAPIError adds err as a diagnostic on the attribute that the API's error
-// points at (source.pointer /data/<field>) when fields names it.
-func addAPIError(client *moltin.Client, diags *diag.Diagnostics, summary string, err error, fields map[string]string, secrets ...string) {
-	msg := client.Redact(err.Error(), secrets...)
-	for _, f := range pointedFields(err) {
-		if attr, ok := fields[f]; ok {
-			diags.AddAttributeError(path.Root(attr), summary, msg)
-			return
-		}
-	}
-	diags.AddError(summary, msg)
-}
-
 var passwordProfileFields = map[string]string{"name": "name", "username_format": "username_format", "enable_one_time_password_token": "enable_one_time_password_token"}
 
 func (r *passwordProfileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -166,8 +111,7 @@ func (r *passwordProfileResource) Create(ctx context.Context, req resource.Creat
 	}
 	tflog.Info(ctx, "Created Moltin password profile", map[string]any{"password_profile_id": p.ID})
 	plan.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -180,9 +124,7 @@ func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadReq
 	id := state.ID.ValueString()
 	p, err := r.client.GetPasswordProfile(ctx, id)
 	if moltin.IsNotFound(err) {
-		tflog.Warn(ctx, "Moltin password profile no longer exists; removing it from the state", map[string]any{"password_profile_id": id})
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, idIdentityOf(id), "Moltin password profile no longer exists; removing it from the state", map[string]any{"password_profile_id": id})
 		return
 	}
 	if err != nil {
@@ -190,8 +132,7 @@ func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &state, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -208,8 +149,7 @@ func (r *passwordProfileResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	plan.setFromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, p.ID)...)
+	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(p.ID))
 }
 
 func (r *passwordProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -228,20 +168,4 @@ func (r *passwordProfileResource) Delete(ctx context.Context, req resource.Delet
 // Management realm, found from the settings), or an import block's identity.
 func (r *passwordProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByID(ctx, "password profile", req, resp)
-}
-
-// importByID is the import of a resource known by its id alone.
-func importByID(ctx context.Context, what string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var ident idIdentity
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		id = ident.ID.ValueString()
-	}
-	if id == "" || strings.Contains(id, "/") {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import a %s by its ID (got %q).", what, req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 }

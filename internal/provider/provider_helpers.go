@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -81,6 +82,19 @@ func pointedFields(err error) []string {
 		}
 	}
 	return fields
+}
+
+// addAPIError adds err as a diagnostic on the attribute that the API's error
+// points at (source.pointer /data/<field>) when fields names it.
+func addAPIError(client *moltin.Client, diags *diag.Diagnostics, summary string, err error, fields map[string]string, secrets ...string) {
+	msg := client.Redact(err.Error(), secrets...)
+	for _, f := range pointedFields(err) {
+		if attr, ok := fields[f]; ok {
+			diags.AddAttributeError(path.Root(attr), summary, msg)
+			return
+		}
+	}
+	diags.AddError(summary, msg)
 }
 
 func optionalString(s string) types.String {
