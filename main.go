@@ -5,7 +5,6 @@ import (
 	"flag"
 	"log"
 	"os"
-	rtdebug "runtime/debug"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/provider"
 )
@@ -18,7 +17,6 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	provider.TuneGC(os.Getenv, rtdebug.SetGCPercent)
 	// Building log lines that the CLI would drop costs much of the provider's
 	// CPU (BENCHMARKS.md). A provider run for a debugger logs to its own
 	// terminal: keep those.
