@@ -91,12 +91,12 @@ func amLeftOf(env *testEnv, ids []string) (uais, infos, members, memberships int
 		countOf(emu.AccountMemberships(), ids, func(m emulator.AccountMembership) string { return m.AccountMemberID })
 }
 
-// countOf counts the objects whose member (as memberOf reads it) is one
+// countOf counts the objects whose member id (as memberID reads it) is one
 // of ids.
-func countOf[T any](objs []T, ids []string, memberOf func(T) string) int {
+func countOf[T any](objs []T, ids []string, memberID func(T) string) int {
 	n := 0
 	for _, o := range objs {
-		if slices.Contains(ids, memberOf(o)) {
+		if slices.Contains(ids, memberID(o)) {
 			n++
 		}
 	}
