@@ -44,8 +44,8 @@ type badRule struct {
 	delay              time.Duration // before answering
 }
 
-// newBadProxy starts an emulator of the test's own and a proxy in front of
-// it, with no rule yet.
+// newBadProxy makes the test's env (an emulator of its own) and starts a
+// proxy in front of it, with no rule yet.
 func newBadProxy(t *testing.T) (*testEnv, *badProxy) {
 	t.Helper()
 	env := newTestEnv(t, emulator.Config{})
