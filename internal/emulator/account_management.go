@@ -815,6 +815,20 @@ func deleteOne[T any](s *Server, find func() (T, *response), remove func(T) *res
 	return noContent()
 }
 
+// withObject runs fn on objs[id] with the lock held, for the methods that
+// change the store directly (as if outside Terraform); it reports whether
+// there was such an object. The maps are made once, by New, so reading one
+// before the lock is taken is safe.
+func withObject[T any](s *Server, objs map[string]*T, id string, fn func(*T)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := objs[id]
+	if ok {
+		fn(o)
+	}
+	return ok
+}
+
 // childLocked finds an object under its parent (a realm, an account), or the
 // 404 to answer: the parent's when there is no such parent, the object's when
 // there is no such object under it.

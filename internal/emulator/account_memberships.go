@@ -235,14 +235,7 @@ func (s *Server) CreateAccountMembership(accountID, memberID string) (AccountMem
 // DeleteAccountMembership removes a membership; it reports whether one
 // existed.
 func (s *Server) DeleteAccountMembership(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ms, ok := s.am.memberships[id]
-	if !ok {
-		return false
-	}
-	s.deleteMembershipLocked(ms)
-	return true
+	return withObject(s, s.am.memberships, id, s.deleteMembershipLocked)
 }
 
 // MaxMembershipLimit is the maximum (and default) number of accounts one

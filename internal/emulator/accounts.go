@@ -348,14 +348,12 @@ func (s *Server) UpdateAccount(id string, fn func(*Account)) error {
 	if cur.Name == "" || !validExternalRef(cur.ExternalRef) {
 		return ErrInvalidInput
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.am.accounts[id]
-	if !ok {
+	if !withObject(s, s.am.accounts, id, func(a *account) {
+		a.name, a.legalName, a.externalRef = cur.Name, cloneString(cur.LegalName), cloneString(cur.ExternalRef)
+		a.updatedAt = nextUpdate(a.updatedAt)
+	}) {
 		return ErrObjectNotFound
 	}
-	a.name, a.legalName, a.externalRef = cur.Name, cloneString(cur.LegalName), cloneString(cur.ExternalRef)
-	a.updatedAt = nextUpdate(a.updatedAt)
 	return nil
 }
 
@@ -363,13 +361,7 @@ func (s *Server) UpdateAccount(id string, fn func(*Account)) error {
 // unlike the API handler, so a test can clean up a tree in one call); it
 // reports whether one existed.
 func (s *Server) DeleteAccount(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.am.accounts[id]; !ok {
-		return false
-	}
-	s.deleteAccountTreeLocked(id)
-	return true
+	return withObject(s, s.am.accounts, id, func(*account) { s.deleteAccountTreeLocked(id) })
 }
 
 func (s *Server) deleteAccountTreeLocked(id string) {

@@ -207,11 +207,5 @@ func (s *Server) CreatePasswordProfile(realmID, name, format string, otp bool) (
 // DeletePasswordProfile removes a profile and its password infos; it reports
 // whether one existed.
 func (s *Server) DeletePasswordProfile(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.am.profiles[id]; !ok {
-		return false
-	}
-	s.deleteProfileLocked(id)
-	return true
+	return withObject(s, s.am.profiles, id, func(*passwordProfile) { s.deleteProfileLocked(id) })
 }

@@ -231,14 +231,12 @@ func (s *Server) changeEmailLocked(c *customer, email string) error {
 
 // SetPassword sets (or, with "", clears) a customer's password.
 func (s *Server) SetPassword(id, password string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.customers[id]
-	if !ok {
+	if !withObject(s, s.customers, id, func(c *customer) {
+		c.setPassword(password)
+		c.touch()
+	}) {
 		return ErrNotFound
 	}
-	c.setPassword(password)
-	c.touch()
 	return nil
 }
 

@@ -231,27 +231,18 @@ func (s *Server) UpdateUserAuthenticationInfo(id, name, email string) error {
 	if !validName(name) || !validEmail(email) {
 		return ErrInvalidInput
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.am.uais[id]
-	if !ok {
+	if !withObject(s, s.am.uais, id, func(u *uai) {
+		u.name, u.email = name, email
+		u.touch()
+		s.uaiChangedLocked(u, false)
+	}) {
 		return ErrObjectNotFound
 	}
-	u.name, u.email = name, email
-	u.touch()
-	s.uaiChangedLocked(u, false)
 	return nil
 }
 
 // DeleteUserAuthenticationInfo deletes a UAI as the API does (with its
 // password infos, member and memberships); it reports whether one existed.
 func (s *Server) DeleteUserAuthenticationInfo(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.am.uais[id]
-	if !ok {
-		return false
-	}
-	s.deleteUAILocked(u)
-	return true
+	return withObject(s, s.am.uais, id, s.deleteUAILocked)
 }

@@ -44,8 +44,11 @@ type badRule struct {
 	delay              time.Duration // before answering
 }
 
-func newBadProxy(t *testing.T, env *testEnv) *badProxy {
+// newBadProxy makes the test's env (an emulator of its own) and starts a
+// proxy in front of it, with no rule yet.
+func newBadProxy(t *testing.T) (*testEnv, *badProxy) {
 	t.Helper()
+	env := newTestEnv(t, emulator.Config{})
 	target, err := url.Parse(env.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +82,7 @@ func newBadProxy(t *testing.T, env *testEnv) *badProxy {
 	}))
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
-	return p
+	return env, p
 }
 
 func (p *badProxy) set(rule *badRule) {
@@ -353,8 +356,7 @@ resource "moltin_customer" "derived" {
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, emulator.Config{})
-			proxy := newBadProxy(t, env)
+			env, proxy := newBadProxy(t)
 			proxy.set(row.rule)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -398,8 +400,7 @@ resource "moltin_customer" "derived" {
 func TestAccBadInput_updateRejected(t *testing.T) {
 	emulatorOnly(t, "puts a proxy that refuses an update on demand in front of the emulator")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	proxy := newBadProxy(t, env)
+	env, proxy := newBadProxy(t)
 	cfg := func(name string) string {
 		return badProviderBlock(env, proxy.URL, "") + badCustomer(fmt.Sprintf("  name  = %q\n  email = \"upd@example.com\"", name))
 	}
@@ -445,8 +446,7 @@ func TestAccBadInput_updateRejected(t *testing.T) {
 func TestAccProviderSettings_applied(t *testing.T) {
 	emulatorOnly(t, "measures request pacing and retries through an injected failure")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	proxy := newBadProxy(t, env)
+	env, proxy := newBadProxy(t)
 	const perSecond = 4
 	var failingSince int
 	config := badProviderSettings(env, proxy.URL, "", fmt.Sprintf("max_requests_per_second = %d\n  max_retries = 2\n  request_timeout = \"5s\"", perSecond)) + `

@@ -299,7 +299,7 @@ func TestCustomerAddressListResource_UnknownCustomer(t *testing.T) {
 
 func TestCustomerAddressListResource_APIError(t *testing.T) {
 	t.Parallel()
-	env, s, sam := newAddressListTest(t, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+	env, s, sam := newAddressListTest(t, noRetries)
 	mustCreateAddress(t, env, sam.ID, addressFields("Home", "1 Main St", "London", "SW1A 1AA", "GB"))
 	// One listing that works first, so that the failure below is the
 	// listing's own, not the token's.

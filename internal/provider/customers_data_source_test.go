@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -81,52 +82,54 @@ func TestAccCustomersDataSource_filters(t *testing.T) {
 	jr := mk(env.name("Smith, John (QA) Jr"), env.email("jr"), nil)
 	mk(env.name("Ann Other"), env.email("ann.other"), &ref8)
 
-	const (
-		exact = "data.moltin_customers.exact"
-		like  = "data.moltin_customers.like"
-		email = "data.moltin_customers.email"
-		ref   = "data.moltin_customers.ref"
-		both  = "data.moltin_customers.both"
-		none  = "data.moltin_customers.none"
-		elike = "data.moltin_customers.email_like"
-	)
 	qaAsked := upperLocal(qaEmail)
 	// Everything of qaEmail but its domain's last letters, in upper case,
 	// then a wildcard: only that customer's email matches.
 	qaLike := strings.ToUpper(qaEmail[:len(qaEmail)-3]) + "*"
-	config := env.providerBlock() + fmt.Sprintf(`
-data "moltin_customers" "exact" {
-  name = %[1]q
-}
-
-data "moltin_customers" "like" {
-  name_like = %[2]q
-  sort      = "name"
-}
-
-data "moltin_customers" "email" {
-  email = %[3]q
-}
-
-data "moltin_customers" "ref" {
-  external_ref = %[4]q
-  sort         = "-email"
-}
-
-data "moltin_customers" "both" {
-  name_like    = "*(qa)*"
-  external_ref = %[4]q
-  sort         = "email"
-}
-
-data "moltin_customers" "none" {
-  name = %[5]q
-}
-
-data "moltin_customers" "email_like" {
-  email_like = %[6]q
-}
-`, env.name("Smith, John (QA)"), env.name("smith*"), qaAsked, ref7, env.name("Smith, John"), qaLike)
+	const page = "&page[limit]=100&page[offset]=0"
+	// Each data source: its attributes, the customers it must list (in
+	// order) and the list request it must send, with the filter quoted
+	// exactly as the API's filter language wants it.
+	lookups := []struct {
+		name  string
+		attrs map[string]any
+		want  []string
+		query string
+	}{
+		{"exact", map[string]any{"name": env.name("Smith, John (QA)")}, []string{qa},
+			`filter=eq(name,"` + env.name("Smith, John (QA)") + `")` + page},
+		{"like", map[string]any{"name_like": env.name("smith*"), "sort": "name"}, []string{smith, qa, jr},
+			`filter=like(name,"` + env.name("smith*") + `")` + page + `&sort=name`},
+		{"email", map[string]any{"email": qaAsked}, []string{qa},
+			`filter=eq(email,"` + qaAsked + `")` + page},
+		{"ref", map[string]any{"external_ref": ref7, "sort": "-email"}, []string{john, qa},
+			`filter=eq(external_ref,"` + ref7 + `")` + page + `&sort=-email`},
+		{"both", map[string]any{"name_like": "*(qa)*", "external_ref": ref7, "sort": "email"}, []string{qa, john},
+			`filter=like(name,"*(qa)*"):eq(external_ref,"` + ref7 + `")` + page + `&sort=email`},
+		{"none", map[string]any{"name": env.name("Smith, John")}, nil,
+			`filter=eq(name,"` + env.name("Smith, John") + `")` + page},
+		{"email_like", map[string]any{"email_like": qaLike}, []string{qa},
+			`filter=like(email,"` + qaLike + `")` + page},
+	}
+	config := env.providerBlock()
+	var checks []resource.TestCheckFunc
+	var queries []string
+	for _, l := range lookups {
+		config += customersBlock(l.name, l.attrs)
+		checks = append(checks, func(s *terraform.State) error { return expectIDs(s, "data.moltin_customers."+l.name, l.want...) })
+		queries = append(queries, l.query)
+	}
+	checks = append(checks, func(*terraform.State) error {
+		return env.wire("each filter goes out quoted", func() error {
+			qs := listQueries(env)
+			for _, want := range queries {
+				if !slices.Contains(qs, want) {
+					return fmt.Errorf("no list request %q among %q", want, qs)
+				}
+			}
+			return nil
+		})
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -134,7 +137,7 @@ data "moltin_customers" "email_like" {
 				PreConfig: env.ResetRequests,
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(exact, tfjsonpath.New("customers"), knownvalue.ListExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("data.moltin_customers.exact", tfjsonpath.New("customers"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"id":           knownvalue.StringExact(qa),
 							"name":         knownvalue.StringExact(env.name("Smith, John (QA)")),
@@ -145,37 +148,28 @@ data "moltin_customers" "email_like" {
 							"updated_at":   knownvalue.NotNull(),
 						}),
 					})),
-					statecheck.ExpectKnownValue(none, tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.moltin_customers.none", tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) error { return expectIDs(s, like, smith, qa, jr) },
-					func(s *terraform.State) error { return expectIDs(s, email, qa) },
-					func(s *terraform.State) error { return expectIDs(s, ref, john, qa) },
-					func(s *terraform.State) error { return expectIDs(s, both, qa, john) },
-					func(s *terraform.State) error { return expectIDs(s, elike, qa) },
-					func(*terraform.State) error {
-						// The filter goes out quoted, exactly as the API's filter
-						// language wants it.
-						return env.wire("each filter goes out quoted", func() error {
-							qs := listQueries(env)
-							for _, want := range []string{
-								`filter=eq(name,"` + env.name("Smith, John (QA)") + `")&page[limit]=100&page[offset]=0`,
-								`filter=like(name,"` + env.name("smith*") + `")&page[limit]=100&page[offset]=0&sort=name`,
-								`filter=eq(email,"` + qaAsked + `")&page[limit]=100&page[offset]=0`,
-								`filter=like(name,"*(qa)*"):eq(external_ref,"` + ref7 + `")&page[limit]=100&page[offset]=0&sort=email`,
-								`filter=like(email,"` + qaLike + `")&page[limit]=100&page[offset]=0`,
-							} {
-								if !slices.Contains(qs, want) {
-									return fmt.Errorf("no list request %q among %q", want, qs)
-								}
-							}
-							return nil
-						})
-					},
-				),
+				Check: resource.ComposeAggregateTestCheckFunc(checks...),
 			},
 		},
 	})
+}
+
+// customersBlock is a moltin_customers data source called name with the
+// attributes given (strings quoted, numbers as they are), in name order.
+func customersBlock(name string, attrs map[string]any) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\ndata \"moltin_customers\" %q {\n", name)
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		if v, ok := attrs[k].(string); ok {
+			fmt.Fprintf(&b, "  %s = %q\n", k, v)
+		} else {
+			fmt.Fprintf(&b, "  %s = %v\n", k, attrs[k])
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // TestAccCustomersDataSource_validation checks the plan-time errors.
@@ -307,18 +301,9 @@ func TestAccCustomersDataSource_paging(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: env.ResetRequests,
-			Config: env.providerBlock() + fmt.Sprintf(`
-data "moltin_customers" "all" {
-  name_like = %[1]q
-  sort      = "-name"
-}
-
-data "moltin_customers" "top" {
-  name_like = %[1]q
-  sort      = "email"
-  limit     = 150
-}
-`, pagerLike),
+			Config: env.providerBlock() +
+				customersBlock("all", map[string]any{"name_like": pagerLike, "sort": "-name"}) +
+				customersBlock("top", map[string]any{"name_like": pagerLike, "sort": "email", "limit": 150}),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.moltin_customers.all", tfjsonpath.New("customers"), knownvalue.ListSizeExact(n)),
 				statecheck.ExpectKnownValue("data.moltin_customers.top", tfjsonpath.New("customers"), knownvalue.ListSizeExact(150)),

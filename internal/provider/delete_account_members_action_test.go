@@ -42,6 +42,25 @@ func newAMStore(t *testing.T, env *testEnv) amStore {
 	return amStore{realm: realm, profile: profile.ID, account: account.ID}
 }
 
+// newMembersActionServer is newActionServer for the action
+// moltin_delete_account_members, with a store of members to seed.
+func newMembersActionServer(t *testing.T) (*testEnv, *actionServer, amStore) {
+	t.Helper()
+	env, s := newActionServer(t, nil)
+	return env, s.forAction(t, deleteAccountMembersType), newAMStore(t, env)
+}
+
+// members makes n members, the i-th named and emailed by the formats given
+// (each with i) and joined if joined(i); it returns their ids.
+func (s amStore) members(t *testing.T, env *testEnv, n int, nameFormat, emailFormat string, joined func(i int) bool) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = s.member(t, env, fmt.Sprintf(nameFormat, i), fmt.Sprintf(emailFormat, i), joined(i))
+	}
+	return ids
+}
+
 // member makes a member with a password profile info and, if joined, a
 // membership of the shared account; it returns the member's id.
 func (s amStore) member(t *testing.T, env *testEnv, name, email string, joined bool) string {
@@ -65,32 +84,23 @@ func (s amStore) member(t *testing.T, env *testEnv, name, email string, joined b
 // amLeftOf reports, for the ids given, how many still have a UAI, a
 // password profile info, an account member and a membership.
 func amLeftOf(env *testEnv, ids []string) (uais, infos, members, memberships int) {
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
 	emu := env.emulator()
-	for _, u := range emu.UserAuthenticationInfos() {
-		if want[u.ID] {
-			uais++
+	return countOf(emu.UserAuthenticationInfos(), ids, func(u emulator.UserAuthenticationInfo) string { return u.ID }),
+		countOf(emu.PasswordProfileInfos(), ids, func(p emulator.PasswordProfileInfo) string { return p.UserAuthInfoID }),
+		countOf(emu.AccountMembers(), ids, func(m emulator.AccountMember) string { return m.ID }),
+		countOf(emu.AccountMemberships(), ids, func(m emulator.AccountMembership) string { return m.AccountMemberID })
+}
+
+// countOf counts the objects whose member id (as memberID reads it) is one
+// of ids.
+func countOf[T any](objs []T, ids []string, memberID func(T) string) int {
+	n := 0
+	for _, o := range objs {
+		if slices.Contains(ids, memberID(o)) {
+			n++
 		}
 	}
-	for _, p := range emu.PasswordProfileInfos() {
-		if want[p.UserAuthInfoID] {
-			infos++
-		}
-	}
-	for _, m := range emu.AccountMembers() {
-		if want[m.ID] {
-			members++
-		}
-	}
-	for _, m := range emu.AccountMemberships() {
-		if want[m.AccountMemberID] {
-			memberships++
-		}
-	}
-	return uais, infos, members, memberships
+	return n
 }
 
 func uaiDeletes(env *testEnv) map[int][]string {
@@ -116,8 +126,8 @@ func uaiListQueries(env *testEnv) []string {
 func TestDeleteAccountMembersAction_Validate(t *testing.T) {
 	emulatorOnly(t, "reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil).forAction(t, deleteAccountMembersType)
+	env, s := newActionServer(t, nil)
+	s = s.forAction(t, deleteAccountMembersType)
 	var names []string
 	for _, a := range s.schema.Block.Attributes {
 		names = append(names, a.Name)
@@ -145,16 +155,9 @@ func TestDeleteAccountMembersAction_Validate(t *testing.T) {
 func TestDeleteAccountMembersAction_Deletes(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil).forAction(t, deleteAccountMembersType)
-	am := newAMStore(t, env)
-	var matching, others []string
-	for i := range 130 {
-		matching = append(matching, am.member(t, env, fmt.Sprintf("E2E member %03d", i), fmt.Sprintf("e2e-%03d@e2e.example.com", i), i%10 == 0))
-	}
-	for i := range 20 {
-		others = append(others, am.member(t, env, fmt.Sprintf("Real member %02d", i), fmt.Sprintf("real%02d@example.com", i), i%2 == 0))
-	}
+	env, s, am := newMembersActionServer(t)
+	matching := am.members(t, env, 130, "E2E member %03d", "e2e-%03d@e2e.example.com", func(i int) bool { return i%10 == 0 })
+	others := am.members(t, env, 20, "Real member %02d", "real%02d@example.com", func(i int) bool { return i%2 == 0 })
 	env.ResetRequests()
 	const filter = `filter=like(email,"*@e2e.example.com")`
 
@@ -214,19 +217,13 @@ func TestDeleteAccountMembersAction_Deletes(t *testing.T) {
 func TestDeleteAccountMembersAction_CreatedBefore(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil).forAction(t, deleteAccountMembersType)
-	am := newAMStore(t, env)
-	var old, recent []string
-	for i := range 150 {
-		old = append(old, am.member(t, env, fmt.Sprintf("E2E old %03d", i), fmt.Sprintf("old%03d@e2e.example.com", i), false))
-	}
+	env, s, am := newMembersActionServer(t)
+	unjoined := func(int) bool { return false }
+	old := am.members(t, env, 150, "E2E old %03d", "old%03d@e2e.example.com", unjoined)
 	time.Sleep(20 * time.Millisecond)
 	cutoff := time.Now().UTC()
 	time.Sleep(20 * time.Millisecond)
-	for i := range 150 {
-		recent = append(recent, am.member(t, env, fmt.Sprintf("E2E new %03d", i), fmt.Sprintf("new%03d@e2e.example.com", i), false))
-	}
+	recent := am.members(t, env, 150, "E2E new %03d", "new%03d@e2e.example.com", unjoined)
 	env.ResetRequests()
 
 	r := s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "E2E *", "created_before": cutoff.Format(time.RFC3339Nano)}), nil)

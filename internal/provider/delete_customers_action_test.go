@@ -71,8 +71,12 @@ func (s *actionServer) forAction(t *testing.T, typeName string) *actionServer {
 	return &c
 }
 
-func newActionServer(t *testing.T, env *testEnv, providerSettings map[string]tftypes.Value) *actionServer {
+// newActionServer starts an emulator of the test's own (or, in live mode,
+// connects to the store) and serves the provider for it, its calls made for
+// moltin_delete_customers.
+func newActionServer(t *testing.T, providerSettings map[string]tftypes.Value) (*testEnv, *actionServer) {
 	t.Helper()
+	env := newTestEnv(t, emulator.Config{})
 	settings := map[string]tftypes.Value{
 		// The emulator answers at once; the development store's 25 a
 		// second would only make the tests slow.
@@ -81,8 +85,12 @@ func newActionServer(t *testing.T, env *testEnv, providerSettings map[string]tft
 	maps.Copy(settings, providerSettings)
 	server, schemas := servedProvider[actionProtocolServer](t, NewProtocol6Server(New("test")())(), "actions", env, settings)
 	s := &actionServer{actionProtocolServer: server, env: env, schemas: schemas.ActionSchemas}
-	return s.forAction(t, deleteCustomersType)
+	return env, s.forAction(t, deleteCustomersType)
 }
+
+// noRetries is the provider setting under which a failed request is not
+// tried again.
+var noRetries = map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)}
 
 // config is an action config with the attributes given, every other null.
 // Values are strings, ints, bools, tftypes.Values (for unknowns) or nil.
@@ -331,7 +339,7 @@ const leftoverQuery = `filter=like(name,"Leftover *")&page[limit]=100&page[offse
 
 func TestDeleteCustomersAction_Schema(t *testing.T) {
 	t.Parallel()
-	s := newActionServer(t, newTestEnv(t, emulator.Config{}), nil)
+	_, s := newActionServer(t, nil)
 	want := map[string]tftypes.Type{
 		"email": tftypes.String, "email_like": tftypes.String, "name": tftypes.String, "name_like": tftypes.String,
 		"external_ref": tftypes.String, "created_before": tftypes.String, "limit": tftypes.Number, "dry_run": tftypes.Bool,
@@ -369,8 +377,7 @@ func TestDeleteCustomersAction_Schema(t *testing.T) {
 func TestDeleteCustomersAction_Validate(t *testing.T) {
 	emulatorOnly(t, "reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	s.validateCases(t, []configCase{
 		{"no filter", nil, "", "No filter"},
@@ -400,8 +407,7 @@ func TestDeleteCustomersAction_Validate(t *testing.T) {
 func TestDeleteCustomersAction_Plan(t *testing.T) {
 	emulatorOnly(t, "reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	for _, tc := range []configCase{
 		{"the unknown filter turned out null", map[string]any{"created_before": "2026-11-30T15:00:00Z"}, "", "No filter"},
 		{"limit 0", map[string]any{"email_like": "*@x.example.com", "limit": 0}, "limit", "Invalid limit"},
@@ -438,8 +444,7 @@ func TestDeleteCustomersAction_Plan(t *testing.T) {
 func TestDeleteCustomersAction_Deletes250Of400(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	matching, others := seedStore(t, env)
 
 	start := time.Now()
@@ -493,8 +498,7 @@ func TestDeleteCustomersAction_Deletes250Of400(t *testing.T) {
 func TestDeleteCustomersAction_DryRun(t *testing.T) {
 	emulatorOnly(t, "reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	matching, others := seedStore(t, env)
 
 	r := s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "Leftover *", "dry_run": true}), nil)
@@ -521,8 +525,7 @@ func TestDeleteCustomersAction_DryRun(t *testing.T) {
 func TestDeleteCustomersAction_Limit(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	matching, _ := seedStore(t, env)
 
 	r := s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "Leftover *", "limit": 120}), nil)
@@ -548,8 +551,7 @@ func TestDeleteCustomersAction_Limit(t *testing.T) {
 func TestDeleteCustomersAction_CreatedBefore(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	var old, recent []string
 	for i := range 5 {
 		old = append(old, mustCreate(t, env, fmt.Sprintf("E2E old %d", i), fmt.Sprintf("old%d@test.example.com", i), "", nil).ID)
@@ -612,8 +614,7 @@ func TestDeleteCustomersAction_Filters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, emulator.Config{})
-			s := newActionServer(t, env, nil)
+			env, s := newActionServer(t, nil)
 			byName := map[string]string{}
 			for _, c := range []struct{ name, email, ref string }{
 				{odd, "sam.oneil@test.example.com", ref},
@@ -658,8 +659,7 @@ func TestDeleteCustomersAction_Filters(t *testing.T) {
 func TestDeleteCustomersAction_AlreadyGone(t *testing.T) {
 	emulatorOnly(t, "deletes by pattern, and reads the emulator's request log")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, nil)
+	env, s := newActionServer(t, nil)
 	matching, _ := seedStore(t, env)
 	newest := matching[len(matching)-1]
 	// Slowed down, so that the action is far from the newest when the test
@@ -707,8 +707,7 @@ func TestDeleteCustomersAction_APIError(t *testing.T) {
 
 	t.Run("deleting", func(t *testing.T) {
 		t.Parallel()
-		env := newTestEnv(t, emulator.Config{})
-		s := newActionServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+		env, s := newActionServer(t, noRetries)
 		matching, others := seedStore(t, env)
 		// Slowed down, so that few deletes are sent between the message
 		// and the fault.
@@ -755,8 +754,7 @@ func TestDeleteCustomersAction_APIError(t *testing.T) {
 
 	t.Run("listing", func(t *testing.T) {
 		t.Parallel()
-		env := newTestEnv(t, emulator.Config{})
-		s := newActionServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+		env, s := newActionServer(t, noRetries)
 		matching, _ := seedStore(t, env)
 		// A dry run first, so that the token is not what fails.
 		requireNoDiagnostics(t, "dry run", s.invoke(t.Context(), t, s.config(t, map[string]any{"name_like": "Leftover *", "dry_run": true}), nil).diags)
@@ -788,8 +786,7 @@ func TestDeleteCustomersAction_Interrupt(t *testing.T) {
 	for _, how := range []string{"context", "StopProvider"} {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, emulator.Config{})
-			s := newActionServer(t, env, nil)
+			env, s := newActionServer(t, nil)
 			matching, _ := seedStore(t, env)
 			const latency = 40 * time.Millisecond
 			env.emulator().SetFaults(emulator.Faults{Latency: latency})
@@ -977,8 +974,8 @@ func TestActionExamples(t *testing.T) {
 					}
 					return out
 				}
-				env := newTestEnv(t, emulator.Config{})
-				s := newActionServer(t, env, nil).forAction(t, typeName)
+				env, s := newActionServer(t, nil)
+				s = s.forAction(t, typeName)
 				// Three that the block should delete, and one to keep.
 				var seeded []string
 				var kept, noun string
@@ -991,9 +988,7 @@ func TestActionExamples(t *testing.T) {
 					kept, noun = mustCreate(t, env, "Real Customer", "real@example.com", "", nil).ID, "customers"
 				} else {
 					am := newAMStore(t, env)
-					for i := range 3 {
-						seeded = append(seeded, am.member(t, env, fmt.Sprintf("E2E member %d", i), fmt.Sprintf("e2e-%d@e2e.example.com", i), true))
-					}
+					seeded = am.members(t, env, 3, "E2E member %d", "e2e-%d@e2e.example.com", func(int) bool { return true })
 					kept, noun = am.member(t, env, "Real Member", "real@example.com", true), "account members"
 					left = func() []string {
 						var out []string
@@ -1036,8 +1031,7 @@ func TestActionExamples(t *testing.T) {
 func TestDeleteCustomersAction_NoSecretInLogs(t *testing.T) {
 	emulatorOnly(t, "injects faults into the emulator")
 	t.Parallel()
-	env := newTestEnv(t, emulator.Config{})
-	s := newActionServer(t, env, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+	env, s := newActionServer(t, noRetries)
 	seedStore(t, env)
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(t.Context(), &logs)

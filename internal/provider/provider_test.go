@@ -48,6 +48,29 @@ func TestMain(m *testing.M) {
 	resource.TestMain(m)
 }
 
+// TestAccProvider_lazyToken checks that the token is taken on the first API
+// call, not when the provider is configured: planning a new customer needs
+// no API call, so it must take no token.
+func TestAccProvider_lazyToken(t *testing.T) {
+	emulatorOnly(t, "counts the tokens taken in the emulator's log (none may be)")
+	t.Parallel()
+	env := newTestEnv(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             env.providerBlock() + customerConfig{Name: "Lazy", Email: "lazy@example.com"}.hcl(),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if reqs := env.Requests(); len(reqs) != 0 {
+		t.Fatalf("a plan that needs no API call sent %d requests: %s", len(reqs), describe(reqs))
+	}
+	if n := env.Stats().TokensIssued; n != 0 {
+		t.Fatalf("a plan that needs no API call took %d tokens", n)
+	}
+}
+
 // testEnv is what one test runs against. By default it is an emulator of
 // its own, so that tests run in parallel without seeing each other's
 // customers or requests. In live mode (MOLTIN_ACC_LIVE=1, make
