@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
 var _ datasource.DataSourceWithConfigure = (*accountAuthenticationSettingsDataSource)(nil)
@@ -19,7 +17,7 @@ func NewAccountAuthenticationSettingsDataSource() datasource.DataSource {
 }
 
 type accountAuthenticationSettingsDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 type accountAuthenticationSettingsModel struct {
@@ -54,10 +52,6 @@ func (d *accountAuthenticationSettingsDataSource) Schema(_ context.Context, _ da
 				MarkdownDescription: "How long a member token lasts, in seconds.", Computed: true},
 		},
 	}
-}
-
-func (d *accountAuthenticationSettingsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *accountAuthenticationSettingsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -34,7 +34,7 @@ func NewAccountAuthenticationSettingsResource() resource.Resource {
 }
 
 type accountAuthenticationSettingsResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 func (r *accountAuthenticationSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -73,10 +73,6 @@ func (r *accountAuthenticationSettingsResource) Schema(_ context.Context, _ reso
 
 func (r *accountAuthenticationSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = idIdentitySchema("The settings object's ID.")
-}
-
-func (r *accountAuthenticationSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func settingsModelOf(s moltin.AccountAuthSettings) accountAuthenticationSettingsModel {
@@ -136,12 +132,10 @@ func (r *accountAuthenticationSettingsResource) saveSettings(ctx context.Context
 }
 
 func (r *accountAuthenticationSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan accountAuthenticationSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, ok := modelFrom[accountAuthenticationSettingsModel](ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	s, err := r.apply(ctx, plan, nil)
 	if err != nil {
 		addAPIError(r.client, &resp.Diagnostics, "Could not set the account authentication settings", err, map[string]string{
@@ -161,13 +155,10 @@ func (r *accountAuthenticationSettingsResource) Read(ctx context.Context, req re
 }
 
 func (r *accountAuthenticationSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state accountAuthenticationSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, state, ok := planAndState[accountAuthenticationSettingsModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	s, err := r.apply(ctx, plan, &state)
 	r.saveSettings(ctx, &resp.State, resp.Identity, &resp.Diagnostics, s, err, "Could not update the account authentication settings")
 }

@@ -23,7 +23,7 @@ var (
 func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} }
 
 type accountDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -61,19 +61,13 @@ func (d *accountDataSource) ConfigValidators(context.Context) []datasource.Confi
 	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
 }
 
-func (d *accountDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	// The resource's attributes, but with every non-null value of the
 	// accounts flow in custom_fields.
-	var m accountModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	ctx, m, ok := modelFrom[accountModel](ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	var a moltin.Account
 	if id := m.ID.ValueString(); id != "" {
 		var err error
@@ -111,10 +105,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 	}
 	m.setFromAPI(a)
-	var err error
-	if m.CustomFields, err = customAllFromAPI(ctx, a.Custom); err != nil {
-		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())
-		return
+	if m.CustomFields = dataCustomFields(ctx, a.Custom, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -20,7 +20,7 @@ var _ list.ListResourceWithConfigure = (*accountListResource)(nil)
 func NewAccountListResource() list.ListResource { return &accountListResource{} }
 
 type accountListResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type accountListConfig struct {
@@ -49,10 +49,6 @@ func (r *accountListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"With `include_resource = true` each result also holds the account as `moltin_account` would.",
 		Attributes: listFilterAttributes(accountListFilters()...),
 	}
-}
-
-func (r *accountListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *accountListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
 var _ datasource.DataSourceWithConfigure = (*accountMemberDataSource)(nil)
@@ -20,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = (*accountMemberDataSource)(nil)
 func NewAccountMemberDataSource() datasource.DataSource { return &accountMemberDataSource{} }
 
 type accountMemberDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 type accountMemberDataModel struct {
@@ -54,17 +52,11 @@ func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	}
 }
 
-func (d *accountMemberDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m accountMemberDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	ctx, m, ok := modelFrom[accountMemberDataModel](ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	email := m.Email.ValueString()
 	found, err := d.client.FindUserAuthInfosByEmail(ctx, email)
 	if err != nil {

@@ -18,7 +18,7 @@ var _ list.ListResourceWithConfigure = (*accountMemberListResource)(nil)
 func NewAccountMemberListResource() list.ListResource { return &accountMemberListResource{} }
 
 type accountMemberListResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type accountMemberListConfig struct {
@@ -38,10 +38,6 @@ func (r *accountMemberListResource) ListResourceConfigSchema(_ context.Context, 
 			"(its password profile info is not read: one request per member would be needed).",
 		Attributes: listFilterAttributes(memberLikeFilters()...),
 	}
-}
-
-func (r *accountMemberListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *accountMemberListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

@@ -4,20 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -34,7 +32,7 @@ var (
 func NewAccountMemberResource() resource.Resource { return &accountMemberResource{} }
 
 type accountMemberResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type accountMemberModel struct {
@@ -59,70 +57,34 @@ func (r *accountMemberResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := passwordAttributes(fmt.Sprintf("The member's password (at least %d characters)", minMemberPassword), minMemberPassword, "", "")
+	maps.Copy(attrs, map[string]schema.Attribute{
+		"id":    idAttribute("The account member's ID (that of its user authentication info), assigned by the API."),
+		"name":  requiredString("The member's full name."),
+		"email": requiredEmail("The member's email address. Compared case-insensitively."),
+		"password_profile_id": requiredString("The ID of the password profile (`moltin_password_profile`) the member logs in under. Changing it replaces the member.",
+			stringplanmodifier.RequiresReplace()),
+		"username": schema.StringAttribute{
+			MarkdownDescription: "The username the member logs in with; defaults to the email. Must be an email address when the profile's " +
+				"`username_format` is `email` (checked at apply, since the profile may not exist at plan time).",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"password_profile_info_id": idAttribute("The ID of the member's password profile info, which holds its username and password."),
+		"created_at":               createdAtAttribute("member"),
+		"updated_at":               updatedAtAttribute("member"),
+	})
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A shopper who logs in to an Account Management store: an account member with a username and a password " +
 			"under a password profile. Behind it are two API objects, made together and never left half-made: the member's user " +
 			"authentication info (whose ID is the member's) and its password profile info. Join it to an account with `moltin_account_membership`.",
-		Attributes: map[string]schema.Attribute{
-			"id": idAttribute("The account member's ID (that of its user authentication info), assigned by the API."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The member's full name.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"email": schema.StringAttribute{
-				CustomType:          emailType{},
-				MarkdownDescription: "The member's email address. Compared case-insensitively.",
-				Required:            true,
-				Validators:          []validator.String{emailValidator{}},
-			},
-			"password_profile_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the password profile (`moltin_password_profile`) the member logs in under. Changing it replaces the member.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"username": schema.StringAttribute{
-				MarkdownDescription: "The username the member logs in with; defaults to the email. Must be an email address when the profile's " +
-					"`username_format` is `email` (checked at apply, since the profile may not exist at plan time).",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"password_profile_info_id": idAttribute("The ID of the member's password profile info, which holds its username and password."),
-			"password_wo": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The member's password (at least %d characters), **write-only**: sent to the API but never stored in the plan or state. "+
-					"Needs Terraform 1.11+ or OpenTofu 1.11+. Sent on create, and on update only when `password_wo_version` changes. "+
-					"Requires `password_wo_version`; conflicts with `password`.", minMemberPassword),
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(minMemberPassword), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
-			},
-			"password_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Any number that you change to send `password_wo` again (rotate the password). Never forces a replacement.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
-			},
-			"password": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The member's password (at least %d characters), for clients without write-only attributes (Terraform before 1.11, OpenTofu before 1.11). "+
-					"**Stored in plain text in the state**, since the API never returns a password. Prefer `password_wo`. Conflicts with `password_wo`.", minMemberPassword),
-				Optional:   true,
-				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(minMemberPassword), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
-			},
-			"created_at": createdAtAttribute("member"),
-			"updated_at": updatedAtAttribute("member"),
-		},
+		Attributes: attrs,
 	}
 }
 
 func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = idIdentitySchema("The account member's ID.")
-}
-
-func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *accountMemberResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -131,11 +93,7 @@ func (r *accountMemberResource) ValidateConfig(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.PasswordWO.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
-		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password_wo needs a client with write-only attributes",
-			"password_wo is a write-only attribute, which Terraform 1.11 and later and OpenTofu 1.11 and later support; this client does not. "+
-				"Upgrade the client, or use the password attribute instead (it works on every client, but stores the password in the state).")
-	}
+	checkWriteOnlyClient(config.PasswordWO, req.ClientCapabilities.WriteOnlyAttributesAllowed, &resp.Diagnostics)
 	if config.PasswordWO.IsNull() && config.Password.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Missing password",
 			"An account member logs in with a password: set password_wo (with password_wo_version), or password on clients without write-only attributes.")
@@ -289,14 +247,11 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		r.addError(&resp.Diagnostics, "Could not create the account member", err, &config, secrets)
 		return
 	}
-	if adopted {
-		tflog.Warn(ctx, "Adopted an existing Moltin account member", map[string]any{"account_member_id": m.ID})
-		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Adopted an existing account member",
+	logCreate(ctx, &resp.Diagnostics, "account member", map[string]any{"account_member_id": m.ID, "password_profile_info_id": m.PasswordInfo.ID}, adopted, func() diag.Diagnostic {
+		return diag.NewAttributeWarningDiagnostic(path.Root("email"), "Adopted an existing account member",
 			fmt.Sprintf("Account member %s already had the email %s, so none was created: since adopt_existing_customers is on, this resource now manages it "+
 				"(its name, username and password were set as configured). Destroying this resource deletes it.", m.ID, in.Email))
-	} else {
-		tflog.Info(ctx, "Created Moltin account member", map[string]any{"account_member_id": m.ID, "password_profile_info_id": m.PasswordInfo.ID})
-	}
+	})
 	plan.setFromAPI(m.UserAuthInfo, m.PasswordInfo)
 	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(m.ID))
 }
@@ -320,12 +275,8 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	id := state.ID.ValueString()
 	u, err := r.client.GetUserAuthInfo(ctx, id)
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, idIdentityOf(id), "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the account member", r.client.Redact(err.Error(), secrets...))
+	if readFailed(ctx, resp, err, idIdentityOf(id), "Moltin account member no longer exists; removing it from the state", map[string]any{"account_member_id": id},
+		r.client, "account member", secrets...) {
 		return
 	}
 	var info moltin.PasswordProfileInfo

@@ -6,15 +6,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -29,7 +26,7 @@ var (
 func NewAccountMembershipResource() resource.Resource { return &accountMembershipResource{} }
 
 type accountMembershipResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type accountMembershipModel struct {
@@ -50,26 +47,15 @@ func (r *accountMembershipResource) Metadata(_ context.Context, req resource.Met
 }
 
 func (r *accountMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Makes an account member (`moltin_account_member`) a member of an account (`moltin_account`), so that the member's " +
 			"login (`moltin_account_member_token`) gives a token for that account. The API builds a member a moment after it is created: " +
 			"a membership created right after its member waits for it, for up to 10 seconds.",
 		Attributes: map[string]schema.Attribute{
-			"id": idAttribute("The membership's ID, assigned by the API."),
-			"account_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the account. Changing it replaces the membership.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       replace,
-			},
-			"account_member_id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the account member. Changing it replaces the membership.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       replace,
-			},
-			"created_at": createdAtAttribute("membership"),
+			"id":                idAttribute("The membership's ID, assigned by the API."),
+			"account_id":        requiredString("The ID of the account. Changing it replaces the membership.", stringplanmodifier.RequiresReplace()),
+			"account_member_id": requiredString("The ID of the account member. Changing it replaces the membership.", stringplanmodifier.RequiresReplace()),
+			"created_at":        createdAtAttribute("membership"),
 			// Never changed: both inputs force replacement.
 			"updated_at": updatedAtAttribute("membership", keepState()...),
 		},
@@ -78,10 +64,6 @@ func (r *accountMembershipResource) Schema(_ context.Context, _ resource.SchemaR
 
 func (r *accountMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = childIdentitySchema("account_id", "The ID of the account.", "The membership's ID.")
-}
-
-func (r *accountMembershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func membershipIdentityOf(accountID, id string) accountMembershipIdentity {
@@ -98,12 +80,10 @@ func membershipImportHint(accountID, id string) string {
 }
 
 func (r *accountMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan accountMembershipModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, ok := modelFrom[accountMembershipModel](ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	accountID, memberID := plan.AccountID.ValueString(), plan.AccountMemberID.ValueString()
 	ms, err := r.client.CreateAccountMembership(ctx, accountID, memberID, 0)
 	adopted := false
@@ -146,33 +126,23 @@ func (r *accountMembershipResource) Create(ctx context.Context, req resource.Cre
 		}
 		return
 	}
-	if adopted {
-		tflog.Warn(ctx, "Adopted an existing Moltin account membership", map[string]any{"account_membership_id": ms.ID})
-		resp.Diagnostics.AddAttributeWarning(path.Root("account_member_id"), "Adopted an existing account membership",
+	logCreate(ctx, &resp.Diagnostics, "account membership", map[string]any{"account_membership_id": ms.ID}, adopted, func() diag.Diagnostic {
+		return diag.NewAttributeWarningDiagnostic(path.Root("account_member_id"), "Adopted an existing account membership",
 			fmt.Sprintf("Account member %s was already a member of account %s (membership %s): since adopt_existing_customers is on, this resource now manages it.", memberID, accountID, ms.ID))
-	} else {
-		tflog.Info(ctx, "Created Moltin account membership", map[string]any{"account_membership_id": ms.ID})
-	}
+	})
 	plan.setFromAPI(ms)
 	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, membershipIdentityOf(accountID, ms.ID))
 }
 
 func (r *accountMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state accountMembershipModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, ok := modelFrom[accountMembershipModel](ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	accountID, id := state.AccountID.ValueString(), state.ID.ValueString()
 	ms, err := r.client.GetAccountMembership(ctx, accountID, id)
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, membershipIdentityOf(accountID, id), "Moltin account membership (or its account) no longer exists; removing it from the state",
-			map[string]any{"account_membership_id": id})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the account membership", r.client.Redact(err.Error()))
+	if readFailed(ctx, resp, err, membershipIdentityOf(accountID, id), "Moltin account membership (or its account) no longer exists; removing it from the state",
+		map[string]any{"account_membership_id": id}, r.client, "account membership") {
 		return
 	}
 	state.setFromAPI(ms)
@@ -187,15 +157,9 @@ func (r *accountMembershipResource) Update(ctx context.Context, req resource.Upd
 }
 
 func (r *accountMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state accountMembershipModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx)
-	if err := r.client.DeleteAccountMembership(ctx, state.AccountID.ValueString(), state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Could not delete the account membership", r.client.Redact(err.Error()))
-	}
+	deleteObject(ctx, req, resp, r.client, "account membership", func(ctx context.Context, m *accountMembershipModel) error {
+		return r.client.DeleteAccountMembership(ctx, m.AccountID.ValueString(), m.ID.ValueString())
+	})
 }
 
 // ImportState takes "<account_id>/<membership_id>", or an import block's

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -14,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -29,7 +29,7 @@ var (
 func NewAccountResource() resource.Resource { return &accountResource{} }
 
 type accountResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type accountModel struct {
@@ -58,12 +58,8 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		MarkdownDescription: "An Account Management account: the company or household that account members " +
 			"(`moltin_account_member`, joined through `moltin_account_membership`) buy for.",
 		Attributes: map[string]schema.Attribute{
-			"id": idAttribute("The account's ID, assigned by the API."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The account's name.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":   idAttribute("The account's ID, assigned by the API."),
+			"name": requiredString("The account's name."),
 			"legal_name": schema.StringAttribute{
 				MarkdownDescription: "The account's legal name. Removing it from the configuration clears it.",
 				Optional:            true,
@@ -97,10 +93,6 @@ func (r *accountResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 	resp.IdentitySchema = idIdentitySchema("The account's ID.")
 }
 
-func (r *accountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (m *accountModel) setFromAPI(a moltin.Account) {
 	m.ID, m.Name = types.StringValue(a.ID), types.StringValue(a.Name)
 	m.LegalName, m.RegistrationID = types.StringPointerValue(a.LegalName), types.StringPointerValue(a.RegistrationID)
@@ -128,12 +120,10 @@ func accountUpdate(state, plan *accountModel) moltin.AccountUpdate {
 }
 
 func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan accountModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, ok := modelFrom[accountModel](ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	in := moltin.AccountCreate{Name: plan.Name.ValueString(), LegalName: plan.LegalName.ValueStringPointer(),
 		RegistrationID: plan.RegistrationID.ValueStringPointer(), ExternalRef: plan.ExternalRef.ValueStringPointer(),
 		ParentID: plan.ParentID.ValueStringPointer()}
@@ -160,34 +150,25 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 		return
 	}
-	if adopted {
-		tflog.Warn(ctx, "Adopted an existing Moltin account", map[string]any{"account_id": a.ID})
-		resp.Diagnostics.AddAttributeWarning(path.Root("registration_id"), "Adopted an existing account",
+	logCreate(ctx, &resp.Diagnostics, "account", map[string]any{"account_id": a.ID}, adopted, func() diag.Diagnostic {
+		return diag.NewAttributeWarningDiagnostic(path.Root("registration_id"), "Adopted an existing account",
 			fmt.Sprintf("Account %s already had the registration ID %s, so none was created: since adopt_existing_customers is on, this resource now manages it "+
 				"(only the attributes that differed were changed). Destroying this resource deletes it.", a.ID, *in.RegistrationID))
-	} else {
-		tflog.Info(ctx, "Created Moltin account", map[string]any{"account_id": a.ID})
-	}
+	})
 	plan.setFromAPI(a)
 	plan.CustomFields = customAfterWrite(ctx, accountsFlow, plan.CustomFields, in.Custom, a.Custom, &resp.Diagnostics)
 	saveState(ctx, &resp.State, resp.Identity, &resp.Diagnostics, &plan, idIdentityOf(a.ID))
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state accountModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, ok := modelFrom[accountModel](ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	id := state.ID.ValueString()
 	a, err := r.client.GetAccount(ctx, id)
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, idIdentityOf(id), "Moltin account no longer exists; removing it from the state", map[string]any{"account_id": id})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the account", r.client.Redact(err.Error()))
+	if readFailed(ctx, resp, err, idIdentityOf(id), "Moltin account no longer exists; removing it from the state", map[string]any{"account_id": id},
+		r.client, "account") {
 		return
 	}
 	state.setFromAPI(a)
@@ -197,13 +178,10 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state accountModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, state, ok := planAndState[accountModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	u := accountUpdate(&state, &plan)
 	if u.Custom = customForUpdate(ctx, r.client, accountsFlow, state.CustomFields, plan.CustomFields, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
@@ -229,15 +207,9 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state accountModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx)
-	if err := r.client.DeleteAccount(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Could not delete the account", r.client.Redact(err.Error()))
-	}
+	deleteObject(ctx, req, resp, r.client, "account", func(ctx context.Context, m *accountModel) error {
+		return r.client.DeleteAccount(ctx, m.ID.ValueString())
+	})
 }
 
 // ImportState takes the account's id, or an import block's identity.

@@ -2,16 +2,18 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // The attributes that the resources and data sources have alike: the ID the
-// API assigns, the timestamps it keeps, and the identity of an object known
-// by its ID alone.
+// API assigns, the timestamps it keeps, the required strings and emails of
+// the resources, and the identity of an object known by its ID alone.
 
 // keepState is the plan modifier of a computed value that never changes once
 // the API has set it.
@@ -23,6 +25,19 @@ func keepState() []planmodifier.String {
 // an object behind it), known once it is created.
 func idAttribute(description string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true, PlanModifiers: keepState()}
+}
+
+// requiredString is a resource's required, non-empty string, with its plan
+// modifiers (such as stringplanmodifier.RequiresReplace) if any.
+func requiredString(description string, modifiers ...planmodifier.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Required: true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, PlanModifiers: modifiers}
+}
+
+// requiredEmail is a resource's required email address, compared
+// case-insensitively (emailType).
+func requiredEmail(description string) schema.StringAttribute {
+	return schema.StringAttribute{CustomType: emailType{}, MarkdownDescription: description, Required: true, Validators: []validator.String{emailValidator{}}}
 }
 
 // createdAtAttribute is a resource's created_at; noun names the object in

@@ -42,7 +42,7 @@ var (
 func NewCustomFieldResource() resource.Resource { return &customFieldResource{} }
 
 type customFieldResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type customFieldModel struct {
@@ -161,10 +161,6 @@ func (r *customFieldResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *customFieldResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = idIdentitySchema("The field's ID.")
-}
-
-func (r *customFieldResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig rejects, at plan time, rules that do not fit the field's
@@ -487,20 +483,13 @@ func (r *customFieldResource) addError(diags *diag.Diagnostics, summary string, 
 }
 
 func (r *customFieldResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customFieldModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, ok := modelFrom[customFieldModel](ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	f, err := r.client.GetField(ctx, state.ID.ValueString())
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, idIdentityOf(state.ID.ValueString()), "Moltin custom field no longer exists; removing it from the state",
-			map[string]any{"field_id": state.ID.ValueString()})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the custom field", r.client.Redact(err.Error()))
+	if readFailed(ctx, resp, err, idIdentityOf(state.ID.ValueString()), "Moltin custom field no longer exists; removing it from the state",
+		map[string]any{"field_id": state.ID.ValueString()}, r.client, "custom field") {
 		return
 	}
 	if state.Flow.IsNull() || state.Flow.IsUnknown() || (!state.FlowID.IsNull() && state.FlowID.ValueString() != f.FlowID) {
@@ -567,17 +556,11 @@ func (r *customFieldResource) Update(ctx context.Context, req resource.UpdateReq
 // Delete deletes the field only: the core flow stays, since the API
 // refuses to delete it, and other fields may be in it.
 func (r *customFieldResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customFieldModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx)
-	err := r.client.DeleteField(ctx, state.ID.ValueString())
-	fieldCacheOf(r.client).forget(state.Flow.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Could not delete the custom field", r.client.Redact(err.Error()))
-	}
+	deleteObject(ctx, req, resp, r.client, "custom field", func(ctx context.Context, m *customFieldModel) error {
+		err := r.client.DeleteField(ctx, m.ID.ValueString())
+		fieldCacheOf(r.client).forget(m.Flow.ValueString())
+		return err
+	})
 }
 
 // ImportState takes the field's id, or an import block's identity.

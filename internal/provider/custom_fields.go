@@ -238,6 +238,16 @@ func customAllFromAPI(ctx context.Context, api map[string]json.RawMessage) (type
 	return dynamicObject(ctx, out, nil)
 }
 
+// dataCustomFields is a data source's custom_fields: every non-null value
+// of the API's (customAllFromAPI), or an error in diags.
+func dataCustomFields(ctx context.Context, api map[string]json.RawMessage, diags *diag.Diagnostics) types.Dynamic {
+	v, err := customAllFromAPI(ctx, api)
+	if err != nil {
+		diags.AddError("Could not read custom_fields", err.Error())
+	}
+	return v
+}
+
 // dynamicObject builds an object (or, given mapType, a map) of values as a
 // dynamic value.
 func dynamicObject(ctx context.Context, values map[string]tftypes.Value, mapType tftypes.Type) (types.Dynamic, error) {

@@ -29,7 +29,7 @@ func NewCustomerAddressListResource() list.ListResource {
 }
 
 type customerAddressListResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type customerAddressListModel struct {
@@ -56,10 +56,6 @@ func (r *customerAddressListResource) ListResourceConfigSchema(_ context.Context
 			},
 		},
 	}
-}
-
-func (r *customerAddressListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *customerAddressListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

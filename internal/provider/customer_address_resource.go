@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -32,7 +28,7 @@ func NewCustomerAddressResource() resource.Resource {
 }
 
 type customerAddressResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 const descAddressID = "The address's ID, assigned by the API."
@@ -43,15 +39,10 @@ func (r *customerAddressResource) Metadata(_ context.Context, req resource.Metad
 
 func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
-		"id": idAttribute(descAddressID),
-		"customer_id": schema.StringAttribute{
-			MarkdownDescription: "The ID of the customer the address belongs to. Changing it replaces the address.",
-			Required:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		"created_at": createdAtAttribute("address"),
-		"updated_at": updatedAtAttribute("address"),
+		"id":          idAttribute(descAddressID),
+		"customer_id": requiredString("The ID of the customer the address belongs to. Changing it replaces the address.", stringplanmodifier.RequiresReplace()),
+		"created_at":  createdAtAttribute("address"),
+		"updated_at":  updatedAtAttribute("address"),
 	}
 	for name, a := range addressFieldSchemas() {
 		attrs[name] = a
@@ -65,10 +56,6 @@ func (r *customerAddressResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *customerAddressResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = childIdentitySchema("customer_id", "The ID of the customer the address belongs to.", "The address's ID.")
-}
-
-func (r *customerAddressResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan keeps updated_at as it is when a planned change needs no
@@ -89,12 +76,10 @@ func (r *customerAddressResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *customerAddressResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan customerAddressModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, ok := modelFrom[customerAddressModel](ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	customerID := plan.CustomerID.ValueString()
 	a, adopted, err := r.client.CreateOrAdoptAddress(ctx, customerID, plan.toAPI())
 	if err != nil {
@@ -106,16 +91,13 @@ func (r *customerAddressResource) Create(ctx context.Context, req resource.Creat
 		r.addError(&resp.Diagnostics, "Could not create the address", err)
 		return
 	}
-	if adopted {
-		tflog.Warn(ctx, "Adopted an existing Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
-		resp.Diagnostics.AddWarning("Adopted an existing address",
+	logCreate(ctx, &resp.Diagnostics, "customer address", map[string]any{"customer_id": customerID, "address_id": a.ID}, adopted, func() diag.Diagnostic {
+		return diag.NewWarningDiagnostic("Adopted an existing address",
 			fmt.Sprintf("Customer %s already had address %s%s, so none was created: since adopt_existing_customers is on, this resource now manages address %s. "+
 				"Only when a field differed from the configuration was the address changed, with one update. "+
 				"If an earlier run that was killed did not leave this address behind, it is someone else's, and destroying this resource deletes it.",
 				customerID, a.ID, adoptedAddressMatch(plan.Name), a.ID))
-	} else {
-		tflog.Info(ctx, "Created Moltin customer address", map[string]any{"customer_id": customerID, "address_id": a.ID})
-	}
+	})
 	// The managed fields stay as planned (a country in lower case included);
 	// the API's answer gives the rest.
 	plan.ID = types.StringValue(a.ID)
@@ -164,21 +146,14 @@ func addressErrorField(err error) (string, bool) {
 }
 
 func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customerAddressModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, ok := modelFrom[customerAddressModel](ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	customerID, id := state.CustomerID.ValueString(), state.ID.ValueString()
 	a, err := r.client.GetAddress(ctx, customerID, id)
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, addressIdentityOf(customerID, id), "Moltin customer address (or its customer) no longer exists; removing it from the state",
-			map[string]any{"customer_id": customerID, "address_id": id})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the address", r.client.Redact(err.Error()))
+	if readFailed(ctx, resp, err, addressIdentityOf(customerID, id), "Moltin customer address (or its customer) no longer exists; removing it from the state",
+		map[string]any{"customer_id": customerID, "address_id": id}, r.client, "address") {
 		return
 	}
 	state.setFromAPI(customerID, a)
@@ -186,13 +161,10 @@ func (r *customerAddressResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *customerAddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state customerAddressModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, state, ok := planAndState[customerAddressModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	plan.ID, plan.CreatedAt, plan.UpdatedAt = state.ID, state.CreatedAt, state.UpdatedAt
 	in := plan.toAPI()
 	if !in.Equal(state.toAPI()) {
@@ -211,15 +183,9 @@ func (r *customerAddressResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *customerAddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customerAddressModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx)
-	if err := r.client.DeleteAddress(ctx, state.CustomerID.ValueString(), state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Could not delete the address", r.client.Redact(err.Error()))
-	}
+	deleteObject(ctx, req, resp, r.client, "address", func(ctx context.Context, m *customerAddressModel) error {
+		return r.client.DeleteAddress(ctx, m.CustomerID.ValueString(), m.ID.ValueString())
+	})
 }
 
 // ImportState takes "<customer_id>/<address_id>", or an import block's

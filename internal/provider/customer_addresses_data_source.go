@@ -26,7 +26,7 @@ func NewCustomerAddressesDataSource() datasource.DataSource {
 }
 
 type customerAddressesDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 type customerAddressesModel struct {
@@ -76,17 +76,11 @@ func (d *customerAddressesDataSource) Schema(_ context.Context, _ datasource.Sch
 	}
 }
 
-func (d *customerAddressesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *customerAddressesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customerAddressesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cfg, ok := modelFrom[customerAddressesModel](ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	customerID := cfg.CustomerID.ValueString()
 	list, err := d.client.ListAddresses(ctx, customerID)
 	if moltin.IsNotFound(err) {

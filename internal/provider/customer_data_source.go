@@ -26,7 +26,7 @@ func NewCustomerDataSource() datasource.DataSource {
 }
 
 type customerDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 func (d *customerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,17 +62,11 @@ func (d *customerDataSource) ConfigValidators(context.Context) []datasource.Conf
 	}
 }
 
-func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customerDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cfg, ok := modelFrom[customerDataModel](ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 
 	var c moltin.Customer
 	if id := cfg.ID.ValueString(); id != "" {
@@ -102,10 +96,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		c = found
 	}
 	cfg.customerAttrs = customerAttrsOf(c)
-	var err error
-	if cfg.CustomFields, err = customAllFromAPI(ctx, c.Custom); err != nil {
-		resp.Diagnostics.AddError("Could not read custom_fields", err.Error())
-		return
+	if cfg.CustomFields = dataCustomFields(ctx, c.Custom, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -23,7 +23,7 @@ func NewCustomerListResource() list.ListResource {
 }
 
 type customerListResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 // Metadata names the list resource after the managed resource it lists, as
@@ -42,10 +42,6 @@ func (r *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"Pages through the API 100 customers at a time and stops at the list block's `limit`.",
 		Attributes: listFilterAttributes(customerFilterAttributes()...),
 	}
-}
-
-func (r *customerListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *customerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
@@ -45,58 +44,30 @@ func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequ
 }
 
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := passwordAttributes("The customer's password", 1, " and the state is the only place to compare it with",
+		" Changing it sends only the password. Removing it leaves the customer's password as it is.")
+	maps.Copy(attrs, map[string]schema.Attribute{
+		"id":    idAttribute("The customer's ID, assigned by the API."),
+		"name":  requiredString("The customer's full name."),
+		"email": requiredEmail("The customer's email address, unique in the store. Compared case-insensitively: a change of case by the API is not a change."),
+		"external_ref": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("A reference to the customer in another system, at most %d characters. Removing it from the configuration clears it.", maxExternalRefLength),
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtMost(maxExternalRefLength)},
+		},
+		"has_password": schema.BoolAttribute{
+			MarkdownDescription: "Whether the customer has a password set.",
+			Computed:            true,
+		},
+		customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
+		"created_at":     createdAtAttribute("customer"),
+		"updated_at":     updatedAtAttribute("customer"),
+		"addresses":      addressesAttribute(),
+	})
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A customer of the store: a shopper account that can log in with its email and password. " +
 			"Most often used to seed the test customers that a storefront's end-to-end tests log in with.",
-		Attributes: map[string]schema.Attribute{
-			"id": idAttribute("The customer's ID, assigned by the API."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The customer's full name.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"email": schema.StringAttribute{
-				CustomType:          emailType{},
-				MarkdownDescription: "The customer's email address, unique in the store. Compared case-insensitively: a change of case by the API is not a change.",
-				Required:            true,
-				Validators:          []validator.String{emailValidator{}},
-			},
-			"external_ref": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("A reference to the customer in another system, at most %d characters. Removing it from the configuration clears it.", maxExternalRefLength),
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(maxExternalRefLength)},
-			},
-			"password_wo": schema.StringAttribute{
-				MarkdownDescription: "The customer's password, **write-only**: sent to the API but never stored in the plan or state. " +
-					"Needs Terraform 1.11+ or OpenTofu 1.11+. Sent on create, and on update only when `password_wo_version` changes. " +
-					"Requires `password_wo_version`; conflicts with `password`.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
-			},
-			"password_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Any number that you change to send `password_wo` again (rotate the password). Never forces a replacement.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
-			},
-			"password": schema.StringAttribute{
-				MarkdownDescription: "The customer's password, for clients without write-only attributes (Terraform before 1.11, OpenTofu before 1.11). " +
-					"**Stored in plain text in the state**, since the API never returns a password and the state is the only place to compare it with. " +
-					"Prefer `password_wo`. Changing it sends only the password. Removing it leaves the customer's password as it is. Conflicts with `password_wo`.",
-				Optional:   true,
-				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
-			},
-			"has_password": schema.BoolAttribute{
-				MarkdownDescription: "Whether the customer has a password set.",
-				Computed:            true,
-			},
-			customFieldsAttr: customFieldsAttribute(customersFlow, "customer"),
-			"created_at":     createdAtAttribute("customer"),
-			"updated_at":     updatedAtAttribute("customer"),
-			"addresses":      addressesAttribute(),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -111,11 +82,7 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config customerModel
 	resp.Diagnostics.Append(config.readModel(ctx, req.Config.Raw)...)
-	if !config.PasswordWO.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
-		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password_wo needs a client with write-only attributes",
-			"password_wo is a write-only attribute, which Terraform 1.11 and later and OpenTofu 1.11 and later support; this client does not. "+
-				"Upgrade the client, or use the password attribute instead (it works on every client, but stores the password in the state).")
-	}
+	checkWriteOnlyClient(config.PasswordWO, req.ClientCapabilities.WriteOnlyAttributesAllowed, &resp.Diagnostics)
 }
 
 // ModifyPlan makes the plan exact: has_password is known, and updated_at
@@ -227,16 +194,13 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		r.createError(ctx, &resp.Diagnostics, &config, in.Email, err, secrets)
 		return
 	}
-	if adopted {
-		tflog.Warn(ctx, "Adopted an existing Moltin customer", map[string]any{"customer_id": c.ID})
-		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Adopted an existing customer",
+	logCreate(ctx, &resp.Diagnostics, "customer", map[string]any{"customer_id": c.ID}, adopted, func() diag.Diagnostic {
+		return diag.NewAttributeWarningDiagnostic(path.Root("email"), "Adopted an existing customer",
 			fmt.Sprintf("Customer %s already had the email %s, so none was created: since adopt_existing_customers is on, this resource now manages customer %s. "+
 				"Only the attributes that differed from the configuration were changed (and the password, when one is configured). "+
 				"If an earlier run that was killed did not leave this customer behind, it is someone else's, and destroying this resource deletes it.",
 				c.ID, in.Email, c.ID))
-	} else {
-		tflog.Info(ctx, "Created Moltin customer", map[string]any{"customer_id": c.ID})
-	}
+	})
 	plan.setFromAPI(c)
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, in.Custom, c.Custom, &resp.Diagnostics)
 	if !r.createAddresses(ctx, &plan, adopted, &resp.Diagnostics) {
@@ -326,13 +290,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, customerIdentityOf(state.ID.ValueString()), "Moltin customer no longer exists; removing it from the state",
-			map[string]any{"customer_id": state.ID.ValueString()})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the customer", r.client.Redact(err.Error(), secrets...))
+	if readFailed(ctx, resp, err, customerIdentityOf(state.ID.ValueString()), "Moltin customer no longer exists; removing it from the state",
+		map[string]any{"customer_id": state.ID.ValueString()}, r.client, "customer", secrets...) {
 		return
 	}
 	state.setFromAPI(c)

@@ -25,7 +25,7 @@ func NewCustomersDataSource() datasource.DataSource {
 }
 
 type customersDataSource struct {
-	client *moltin.Client
+	dataSourceClient
 }
 
 type customersDataModel struct {
@@ -90,17 +90,11 @@ func customerListObject() schema.NestedAttributeObject {
 	return schema.NestedAttributeObject{Attributes: attrs}
 }
 
-func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg customersDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cfg, ok := modelFrom[customersDataModel](ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 
 	opts := moltin.ListOptions{
 		Filters: cfg.filters(),

@@ -26,7 +26,7 @@ var (
 func NewPasswordProfileResource() resource.Resource { return &passwordProfileResource{} }
 
 type passwordProfileResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 type passwordProfileModel struct {
@@ -50,11 +50,7 @@ func (r *passwordProfileResource) Schema(_ context.Context, _ resource.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"id":       idAttribute("The password profile's ID, assigned by the API."),
 			"realm_id": idAttribute("The ID of the Account Management realm the profile belongs to, found through the store's account authentication settings."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The profile's name.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"name":     requiredString("The profile's name."),
 			"username_format": schema.StringAttribute{
 				MarkdownDescription: "`any` (the default) or `email`: with `email`, every member's username under this profile must be an email address. " +
 					"A change applies to members created or updated later.",
@@ -79,10 +75,6 @@ func (r *passwordProfileResource) IdentitySchema(_ context.Context, _ resource.I
 	resp.IdentitySchema = idIdentitySchema("The password profile's ID.")
 }
 
-func (r *passwordProfileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (m *passwordProfileModel) input() moltin.PasswordProfileInput {
 	return moltin.PasswordProfileInput{Name: m.Name.ValueString(), UsernameFormat: m.UsernameFormat.ValueString(),
 		EnableOneTimePasswordToken: m.EnableOneTimePasswordToken.ValueBool()}
@@ -98,12 +90,10 @@ func (m *passwordProfileModel) setFromAPI(p moltin.PasswordProfile) {
 var passwordProfileFields = map[string]string{"name": "name", "username_format": "username_format", "enable_one_time_password_token": "enable_one_time_password_token"}
 
 func (r *passwordProfileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan passwordProfileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, ok := modelFrom[passwordProfileModel](ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	p, err := r.client.CreatePasswordProfile(ctx, plan.input())
 	if err != nil {
 		addAPIError(r.client, &resp.Diagnostics, "Could not create the password profile", err, passwordProfileFields)
@@ -115,20 +105,14 @@ func (r *passwordProfileResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state passwordProfileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, state, ok := modelFrom[passwordProfileModel](ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	id := state.ID.ValueString()
 	p, err := r.client.GetPasswordProfile(ctx, id)
-	if moltin.IsNotFound(err) {
-		removeGone(ctx, resp, idIdentityOf(id), "Moltin password profile no longer exists; removing it from the state", map[string]any{"password_profile_id": id})
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read the password profile", r.client.Redact(err.Error()))
+	if readFailed(ctx, resp, err, idIdentityOf(id), "Moltin password profile no longer exists; removing it from the state", map[string]any{"password_profile_id": id},
+		r.client, "password profile") {
 		return
 	}
 	state.setFromAPI(p)
@@ -136,13 +120,10 @@ func (r *passwordProfileResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *passwordProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state passwordProfileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, state, ok := planAndState[passwordProfileModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = maskSecrets(ctx)
 	p, err := r.client.UpdatePasswordProfile(ctx, state.ID.ValueString(), plan.input())
 	if err != nil {
 		addAPIError(r.client, &resp.Diagnostics, "Could not update the password profile", err, passwordProfileFields)
@@ -153,15 +134,9 @@ func (r *passwordProfileResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *passwordProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state passwordProfileModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx)
-	if err := r.client.DeletePasswordProfile(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Could not delete the password profile", r.client.Redact(err.Error()))
-	}
+	deleteObject(ctx, req, resp, r.client, "password profile", func(ctx context.Context, m *passwordProfileModel) error {
+		return r.client.DeletePasswordProfile(ctx, m.ID.ValueString())
+	})
 }
 
 // ImportState takes the profile's id (its realm is the store's Account

@@ -56,6 +56,21 @@ func timeValue(t time.Time) timetypes.RFC3339 {
 	return timetypes.RFC3339{StringValue: types.StringValue(t.UTC().Format(time.RFC3339Nano))}
 }
 
+// modelSource is what a model is read from: a request's plan, state or
+// configuration.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// modelFrom is the start of a resource's CRUD method or a data source's Read
+// where the model holds no secret: the model read from src, and a context
+// that masks secrets in every log line. ok is false when the model could not
+// be read (the diagnostics say why).
+func modelFrom[M any](ctx context.Context, src modelSource, diags *diag.Diagnostics) (_ context.Context, m M, ok bool) {
+	diags.Append(src.Get(ctx, &m)...)
+	return maskSecrets(ctx), m, !diags.HasError()
+}
+
 // maskSecrets masks the values in every log line written with ctx, a second
 // line of defence behind the client, which never logs bodies.
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {

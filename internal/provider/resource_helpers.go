@@ -11,10 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/moltin-community/terraform-provider-moltin/internal/moltin"
 )
 
-// What the managed resources share: their identities, their imports, and
-// what Read does when the object is gone.
+// What the managed resources share: their identities, their imports, what
+// Read does when the object is gone, and Delete.
 
 // idIdentity is the identity of a resource known by its id alone.
 type idIdentity struct {
@@ -45,6 +47,56 @@ func removeGone(ctx context.Context, resp *resource.ReadResponse, identity any, 
 	tflog.Warn(ctx, msg, logFields)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, identity)...)
 	resp.State.RemoveResource(ctx)
+}
+
+// planAndState is the start of Update where the model holds no secret: plan
+// and state, and a context that masks secrets (see modelFrom).
+func planAndState[M any](ctx context.Context, req resource.UpdateRequest, diags *diag.Diagnostics) (_ context.Context, plan, state M, ok bool) {
+	diags.Append(req.Plan.Get(ctx, &plan)...)
+	diags.Append(req.State.Get(ctx, &state)...)
+	return maskSecrets(ctx), plan, state, !diags.HasError()
+}
+
+// logCreate logs how Create came by its object (noun, such as "account"):
+// created, or adopted (adopt_existing_customers), which also adds the
+// warning that adoptedWarning makes.
+func logCreate(ctx context.Context, diags *diag.Diagnostics, noun string, logFields map[string]any, adopted bool, adoptedWarning func() diag.Diagnostic) {
+	if adopted {
+		tflog.Warn(ctx, "Adopted an existing Moltin "+noun, logFields)
+		diags.Append(adoptedWarning())
+		return
+	}
+	tflog.Info(ctx, "Created Moltin "+noun, logFields)
+}
+
+// readFailed is Read's answer to the error of getting the object: a 404
+// removes the resource (removeGone, with identity, msg and logFields), any
+// other error is "Could not read the <noun>". It reports whether err was one,
+// for Read to stop.
+func readFailed(ctx context.Context, resp *resource.ReadResponse, err error, identity any, msg string, logFields map[string]any,
+	client *moltin.Client, noun string, secrets ...string) bool {
+	if moltin.IsNotFound(err) {
+		removeGone(ctx, resp, identity, msg, logFields)
+		return true
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the "+noun, client.Redact(err.Error(), secrets...))
+		return true
+	}
+	return false
+}
+
+// deleteObject is the Delete of a resource whose state holds no secret: del
+// deletes the object that the state's model names.
+func deleteObject[M any](ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, client *moltin.Client, noun string,
+	del func(context.Context, *M) error) {
+	ctx, state, ok := modelFrom[M](ctx, req.State, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if err := del(ctx, &state); err != nil {
+		resp.Diagnostics.AddError("Could not delete the "+noun, client.Redact(err.Error()))
+	}
 }
 
 // importByID is the import of a resource known by its id alone.
