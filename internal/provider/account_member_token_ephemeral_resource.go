@@ -28,7 +28,7 @@ func NewAccountMemberTokenEphemeralResource() ephemeral.EphemeralResource {
 }
 
 type accountMemberTokenEphemeralResource struct {
-	client *moltin.Client
+	ephemeralClient
 }
 
 type accountMemberTokenModel struct {
@@ -105,10 +105,6 @@ func (r *accountMemberTokenEphemeralResource) Schema(_ context.Context, _ epheme
 			},
 		},
 	}
-}
-
-func (r *accountMemberTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *accountMemberTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -24,7 +24,7 @@ func addressesTestResource(t *testing.T) (*customerResource, *emulator.Running) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &customerResource{client: c}, srv
+	return &customerResource{resourceClient{client: c}}, srv
 }
 
 func plannedAddresses(keys ...string) types.Map {

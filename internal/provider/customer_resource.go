@@ -34,7 +34,7 @@ func NewCustomerResource() resource.Resource {
 }
 
 type customerResource struct {
-	client *moltin.Client
+	resourceClient
 }
 
 const maxExternalRefLength = 2048
@@ -73,10 +73,6 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = idIdentitySchema("The customer's ID.")
-}
-
-func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -28,7 +28,7 @@ func NewCustomerTokenEphemeralResource() ephemeral.EphemeralResource {
 }
 
 type customerTokenEphemeralResource struct {
-	client *moltin.Client
+	ephemeralClient
 }
 
 type customerTokenModel struct {
@@ -76,10 +76,6 @@ func (r *customerTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.S
 			},
 		},
 	}
-}
-
-func (r *customerTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *customerTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

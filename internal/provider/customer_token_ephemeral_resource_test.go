@@ -227,7 +227,7 @@ func TestCustomerTokenOpen_redactsPassword(t *testing.T) {
 	}
 
 	ctx := t.Context()
-	r := &customerTokenEphemeralResource{client: client}
+	r := &customerTokenEphemeralResource{ephemeralClient{client: client}}
 	var sch ephemeral.SchemaResponse
 	r.Schema(ctx, ephemeral.SchemaRequest{}, &sch)
 	raw := tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
