@@ -112,7 +112,7 @@ func TestAddressErrorPath(t *testing.T) {
 func TestSetIdentity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	if diags := setIdentity(ctx, nil, customerIdentityOf("c-1")); diags.HasError() {
+	if diags := setIdentity(ctx, nil, idIdentityOf("c-1")); diags.HasError() {
 		t.Errorf("no identity: %v", diags)
 	}
 	for name, c := range map[string]struct {
@@ -120,7 +120,7 @@ func TestSetIdentity(t *testing.T) {
 		v    any
 		want map[string]string
 	}{
-		"customer": {NewCustomerResource().(resource.ResourceWithIdentity), customerIdentityOf("c-1"), map[string]string{"id": "c-1"}},
+		"customer": {NewCustomerResource().(resource.ResourceWithIdentity), idIdentityOf("c-1"), map[string]string{"id": "c-1"}},
 		"address": {NewCustomerAddressResource().(resource.ResourceWithIdentity), addressIdentityOf("c-1", "a-2"),
 			map[string]string{"customer_id": "c-1", "id": "a-2"}},
 	} {

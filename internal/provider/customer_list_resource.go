@@ -53,7 +53,7 @@ func (r *customerListResource) List(ctx context.Context, req list.ListRequest, s
 	opts := moltin.ListOptions{Filters: cfg.filters(), Limit: listLimit(req)}
 	stream.Results = listResults(ctx, req, r.client.Customers(ctx, opts), listFailed(r.client, "customers", opts.Filters), func(ctx context.Context, c moltin.Customer, result *list.ListResult) {
 		result.DisplayName = customerDisplayName(c)
-		result.Diagnostics.Append(setIdentity(ctx, result.Identity, customerIdentityOf(c.ID))...)
+		result.Diagnostics.Append(setIdentity(ctx, result.Identity, idIdentityOf(c.ID))...)
 		if req.IncludeResource {
 			// The resource's own mapping, with every password attribute
 			// null: the API never returns a password.

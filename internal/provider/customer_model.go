@@ -25,15 +25,6 @@ type customerModel struct {
 	Addresses         types.Map     `tfsdk:"addresses"` // customer_addresses.go
 }
 
-// customerIdentity is the moltin_customer resource's identity.
-type customerIdentity struct {
-	ID types.String `tfsdk:"id"`
-}
-
-func customerIdentityOf(id string) customerIdentity {
-	return customerIdentity{ID: types.StringValue(id)}
-}
-
 // The customer model, alone among the provider's models, is converted to and
 // from Terraform values by a table of its fields instead of the framework's
 // Get and Set. Those reflect over the struct's tags and compile a regular

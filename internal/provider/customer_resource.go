@@ -203,7 +203,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, idIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, config *customerModel, email string, err error, secrets []string) {
@@ -286,7 +286,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	c, err := r.client.GetCustomer(ctx, state.ID.ValueString())
-	if readFailed(ctx, resp, err, customerIdentityOf(state.ID.ValueString()), "Moltin customer no longer exists; removing it from the state",
+	if readFailed(ctx, resp, err, idIdentityOf(state.ID.ValueString()), "Moltin customer no longer exists; removing it from the state",
 		map[string]any{"customer_id": state.ID.ValueString()}, r.client, "customer", secrets...) {
 		return
 	}
@@ -302,7 +302,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		state.Addresses = readAddresses(ctx, state.Addresses, list)
 	}
 	resp.Diagnostics.Append(state.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, idIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -324,7 +324,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		plan.ID, plan.HasPassword, plan.CreatedAt, plan.UpdatedAt = state.ID, state.HasPassword, state.CreatedAt, state.UpdatedAt
 		r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 		resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(state.ID.ValueString()))...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, idIdentityOf(state.ID.ValueString()))...)
 		return
 	}
 	c, err := r.client.UpdateCustomer(ctx, state.ID.ValueString(), update)
@@ -345,7 +345,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.CustomFields = customAfterWrite(ctx, customersFlow, plan.CustomFields, update.Custom, c.Custom, &resp.Diagnostics)
 	r.updateAddresses(ctx, &plan, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.setState(ctx, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(c.ID))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, idIdentityOf(c.ID))...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -389,5 +389,5 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	// Non-null, so that Read brings the addresses (see descAddresses).
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addresses"), emptyAddresses())...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, customerIdentityOf(id))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, idIdentityOf(id))...)
 }
